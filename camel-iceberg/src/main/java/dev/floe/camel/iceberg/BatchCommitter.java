@@ -1,0 +1,121 @@
+package dev.floe.camel.iceberg;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ForbiddenException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NotAuthorizedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits one batch's data files as one append, with the batch id in the snapshot summary.
+ * <p>
+ * A failed commit is retried with a doubling delay. Before each retry the table is reloaded and searched for the batch
+ * id, because a commit that failed with an unknown state (or a lost response) may have landed: the batch is then
+ * reported as committed, never appended twice.
+ */
+final class BatchCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
+    private static final long MAX_DELAY_MS = 10_000;
+
+    private final TableIdentifier id;
+    private final int retries;
+    private final long initialDelayMs;
+
+    BatchCommitter(TableIdentifier id, int retries, long initialDelayMs) {
+        this.id = id;
+        this.retries = retries;
+        this.initialDelayMs = initialDelayMs;
+    }
+
+    long commit(Table table, String batchId, List<DataFile> files) {
+        Snapshot before = table.currentSnapshot();
+        Long beforeId = before == null ? null : before.snapshotId();
+        long delay = Math.max(1, initialDelayMs);
+        for (int attempt = 0;; attempt++) {
+            RuntimeException failure;
+            try {
+                AppendFiles append = table.newAppend();
+                files.forEach(append::appendFile);
+                append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+                append.commit();
+                Long committed = findBatch(table, batchId, beforeId);
+                if (committed != null) {
+                    return committed;
+                }
+                return table.currentSnapshot().snapshotId();
+            } catch (ValidationException | NoSuchTableException | ForbiddenException | NotAuthorizedException e) {
+                // retrying cannot help; nothing was committed
+                DataFileWriter.delete(table.io(), files);
+                throw new IcebergWriteException(id, batchId, "commit", e);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+
+            Long reconciled;
+            try {
+                table.refresh();
+                reconciled = findBatch(table, batchId, beforeId);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                reconciled = null;
+                if (attempt >= retries) {
+                    // the outcome cannot be known: keep the files, the snapshot may reference them
+                    throw new IcebergWriteException(id, batchId, "commit", failure);
+                }
+            }
+            if (reconciled != null) {
+                LOG.info("Batch {} on {} was committed despite {}: reconciled to snapshot {}", batchId, id,
+                        failure.getClass().getSimpleName(), reconciled);
+                return reconciled;
+            }
+            if (attempt >= retries) {
+                if (!(failure instanceof CommitStateUnknownException)) {
+                    DataFileWriter.delete(table.io(), files);
+                }
+                throw new IcebergWriteException(id, batchId, "commit", failure);
+            }
+            LOG.warn("Commit of batch {} to {} failed (try {} of {}), retrying in {} ms: {}", batchId, id, attempt + 1,
+                    retries + 1, delay, failure.toString());
+            pause(delay, batchId, failure);
+            delay = Math.min(delay * 2, MAX_DELAY_MS);
+        }
+    }
+
+    /** The id of the snapshot after {@code beforeId} whose summary names this batch, or null. */
+    static Long findBatch(Table table, String batchId, Long beforeId) {
+        for (Snapshot s = table.currentSnapshot(); s != null; s = parent(table, s)) {
+            if (beforeId != null && s.snapshotId() == beforeId) {
+                return null;
+            }
+            if (batchId.equals(s.summary().get(IcebergConstants.SUMMARY_BATCH_ID))) {
+                return s.snapshotId();
+            }
+        }
+        return null;
+    }
+
+    private static Snapshot parent(Table table, Snapshot snapshot) {
+        Long parentId = snapshot.parentId();
+        return parentId == null ? null : table.snapshot(parentId);
+    }
+
+    private void pause(long delayMs, String batchId, RuntimeException failure) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(delayMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IcebergWriteException(id, batchId, "commit", failure);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.floe.camel.iceberg;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.FileWriterFactory;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.PartitionedFanoutWriter;
+import org.apache.iceberg.io.TaskWriter;
+import org.apache.iceberg.io.UnpartitionedWriter;
+import org.apache.iceberg.util.PropertyUtil;
+
+/**
+ * Writes one batch of records into data files through Iceberg's own task writers, one file or more per partition.
+ */
+final class DataFileWriter {
+
+    private DataFileWriter() {
+    }
+
+    static List<DataFile> write(Table table, List<Record> records, Long targetFileSize) throws IOException {
+        FileFormat format = FileFormat.fromString(table.properties()
+                .getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT)
+                .toUpperCase(Locale.ROOT));
+        long target = targetFileSize != null
+                ? targetFileSize
+                : PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+                        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+        FileWriterFactory<Record> writers = new GenericFileWriterFactory.Builder(table)
+                .dataFileFormat(format)
+                .dataSchema(table.schema())
+                .writerProperties(table.properties())
+                .build();
+        // a random operation id keeps file names unique across replicas and retries
+        OutputFileFactory files = OutputFileFactory.builderFor(table, 1, 1)
+                .format(format)
+                .operationId(UUID.randomUUID().toString())
+                .build();
+        TaskWriter<Record> writer = table.spec().isUnpartitioned()
+                ? new UnpartitionedWriter<>(table.spec(), format, writers, files, table.io(), target)
+                : new PartitionedRecordWriter(table, format, writers, files, target);
+        try {
+            for (Record record : records) {
+                writer.write(record);
+            }
+            return Arrays.asList(writer.dataFiles());
+        } catch (IOException | RuntimeException e) {
+            writer.abort();
+            throw e;
+        }
+    }
+
+    /** Routes each record to the writer of its partition; Iceberg copies the key when it opens a new partition. */
+    private static final class PartitionedRecordWriter extends PartitionedFanoutWriter<Record> {
+
+        private final PartitionKey key;
+        private final InternalRecordWrapper wrapper;
+
+        PartitionedRecordWriter(Table table, FileFormat format, FileWriterFactory<Record> writers,
+                OutputFileFactory files, long target) {
+            super(table.spec(), format, writers, files, table.io(), target);
+            PartitionSpec spec = table.spec();
+            this.key = new PartitionKey(spec, table.schema());
+            this.wrapper = new InternalRecordWrapper(table.schema().asStruct());
+        }
+
+        @Override
+        protected PartitionKey partition(Record row) {
+            key.partition(wrapper.wrap(row));
+            return key;
+        }
+    }
+
+    static void delete(FileIO io, List<DataFile> files) {
+        for (DataFile file : files) {
+            try {
+                io.deleteFile(file.location());
+            } catch (RuntimeException e) {
+                // an orphan file is harmless; Iceberg's remove-orphan-files maintenance collects it
+            }
+        }
+    }
+}

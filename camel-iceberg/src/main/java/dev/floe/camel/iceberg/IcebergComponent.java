@@ -1,0 +1,93 @@
+package dev.floe.camel.iceberg;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.util.IOHelper;
+import org.apache.camel.util.PropertiesHelper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+@Component("iceberg")
+public class IcebergComponent extends DefaultComponent {
+
+    @Metadata
+    private IcebergConfiguration configuration = new IcebergConfiguration();
+
+    // Endpoints with the same catalog properties share one catalog (and its connection pool).
+    private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
+    private CommitLanes lanes;
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        TableIdentifier table = TableNames.parse(remaining);
+        IcebergConfiguration conf = configuration.copy();
+        // prefixed pass-through options are not handled by the generated configurer
+        conf.getCatalogProperties().putAll(PropertiesHelper.extractProperties(parameters, "catalog."));
+        conf.getTableProperties().putAll(PropertiesHelper.extractProperties(parameters, "table."));
+        IcebergEndpoint endpoint = new IcebergEndpoint(uri, this, table, conf);
+        setProperties(endpoint, parameters);
+        return endpoint;
+    }
+
+    public IcebergConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    /**
+     * The component configuration, copied into each endpoint.
+     */
+    public void setConfiguration(IcebergConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    Catalog catalogFor(IcebergConfiguration conf) {
+        if (conf.getCatalog() != null) {
+            return conf.getCatalog();
+        }
+        Map<String, String> properties = new TreeMap<>();
+        conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
+                && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
+            // Iceberg would silently fall back to Hive, which is not on the classpath.
+            throw new IllegalArgumentException(
+                    "No Iceberg catalog: bind a Catalog bean, or set catalog.type (rest, jdbc, hadoop, glue, nessie)"
+                            + " or catalog.catalog-impl");
+        }
+        String key = conf.getCatalogName() + properties;
+        return catalogs.computeIfAbsent(key,
+                k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties, new Configuration()));
+    }
+
+    CommitLanes lanes() {
+        return lanes;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        lanes = new CommitLanes(getCamelContext().getExecutorServiceManager(), this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (lanes != null) {
+            lanes.shutdown();
+        }
+        catalogs.values().forEach(c -> {
+            if (c instanceof java.io.Closeable closeable) {
+                IOHelper.close(closeable);
+            }
+        });
+        catalogs.clear();
+        super.doStop();
+    }
+}

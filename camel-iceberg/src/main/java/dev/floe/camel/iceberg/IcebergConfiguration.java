@@ -1,0 +1,152 @@
+package dev.floe.camel.iceberg;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+import org.apache.iceberg.catalog.Catalog;
+
+@Configurer
+@UriParams
+public class IcebergConfiguration implements Cloneable {
+
+    @UriParam
+    @Metadata(autowired = true)
+    private Catalog catalog;
+    @UriParam(defaultValue = "iceberg")
+    private String catalogName = "iceberg";
+    @UriParam(prefix = "catalog.", multiValue = true)
+    private Map<String, Object> catalogProperties = new HashMap<>();
+    @UriParam(defaultValue = "true")
+    private boolean autoCreateTable = true;
+    @UriParam(prefix = "table.", multiValue = true)
+    private Map<String, Object> tableProperties = new HashMap<>();
+    @UriParam
+    private String partitionSpec;
+    @UriParam
+    private Long targetFileSizeBytes;
+    @UriParam(label = "advanced", defaultValue = "5")
+    private int commitRetries = 5;
+    @UriParam(label = "advanced", defaultValue = "200")
+    private long commitRetryDelay = 200;
+
+    public Catalog getCatalog() {
+        return catalog;
+    }
+
+    /**
+     * The Iceberg catalog to write through. When unset, the only Catalog bean in the registry is used, or else a
+     * catalog is built from the catalog.* properties.
+     */
+    public void setCatalog(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public String getCatalogName() {
+        return catalogName;
+    }
+
+    /**
+     * The name given to a catalog built from the catalog.* properties.
+     */
+    public void setCatalogName(String catalogName) {
+        this.catalogName = catalogName;
+    }
+
+    public Map<String, Object> getCatalogProperties() {
+        return catalogProperties;
+    }
+
+    /**
+     * Iceberg catalog properties, passed unchanged to CatalogUtil.buildIcebergCatalog: for example catalog.type=jdbc,
+     * catalog.uri=jdbc:sqlite:..., catalog.warehouse=..., catalog.io-impl=..., catalog.s3.endpoint=.... Either type or
+     * catalog-impl is required when no Catalog bean is given.
+     */
+    public void setCatalogProperties(Map<String, Object> catalogProperties) {
+        this.catalogProperties = catalogProperties;
+    }
+
+    public boolean isAutoCreateTable() {
+        return autoCreateTable;
+    }
+
+    /**
+     * Create the namespace and the table, with the default CloudEvents layout, when they do not exist.
+     */
+    public void setAutoCreateTable(boolean autoCreateTable) {
+        this.autoCreateTable = autoCreateTable;
+    }
+
+    public Map<String, Object> getTableProperties() {
+        return tableProperties;
+    }
+
+    /**
+     * Iceberg table properties set when the table is created, for example table.write.parquet.compression-codec=zstd
+     * (the default here) or table.format-version=2.
+     */
+    public void setTableProperties(Map<String, Object> tableProperties) {
+        this.tableProperties = tableProperties;
+    }
+
+    public String getPartitionSpec() {
+        return partitionSpec;
+    }
+
+    /**
+     * The partition spec of a table this endpoint creates, as comma-separated transforms: identity(col) or col,
+     * year(col), month(col), day(col), hour(col), bucket(n, col), truncate(n, col). Unpartitioned when unset.
+     */
+    public void setPartitionSpec(String partitionSpec) {
+        this.partitionSpec = partitionSpec;
+    }
+
+    public Long getTargetFileSizeBytes() {
+        return targetFileSizeBytes;
+    }
+
+    /**
+     * Roll to a new data file past this size. When unset the table's write.target-file-size-bytes applies.
+     */
+    public void setTargetFileSizeBytes(Long targetFileSizeBytes) {
+        this.targetFileSizeBytes = targetFileSizeBytes;
+    }
+
+    public int getCommitRetries() {
+        return commitRetries;
+    }
+
+    /**
+     * How many times a failed commit is tried again, with a doubling delay, before the exchange fails. Iceberg's own
+     * commit.retry.* table properties apply inside each try.
+     */
+    public void setCommitRetries(int commitRetries) {
+        this.commitRetries = commitRetries;
+    }
+
+    public long getCommitRetryDelay() {
+        return commitRetryDelay;
+    }
+
+    /**
+     * The delay in milliseconds before the first retry of a failed commit; it doubles on each retry, up to 10 s.
+     */
+    public void setCommitRetryDelay(long commitRetryDelay) {
+        this.commitRetryDelay = commitRetryDelay;
+    }
+
+    public IcebergConfiguration copy() {
+        try {
+            IcebergConfiguration copy = (IcebergConfiguration) super.clone();
+            copy.catalogProperties = new HashMap<>(catalogProperties);
+            copy.tableProperties = new HashMap<>(tableProperties);
+            return copy;
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.floe.camel.iceberg;
+
+import org.apache.camel.spi.Metadata;
+
+/**
+ * Message headers read and written by the Iceberg producer.
+ */
+public final class IcebergConstants {
+
+    @Metadata(label = "producer", description = "Overrides the table of the endpoint path for this exchange, as namespace.table."
+            + " It is validated like the path: dot-separated names of letters, digits and underscores.", javaType = "String")
+    public static final String TABLE = "CamelIcebergTable";
+    @Metadata(label = "producer", description = "The id of this batch, stored in the snapshot summary under floe.batch-id."
+            + " A commit whose outcome is unknown is reconciled by it. Defaults to the exchange id.", javaType = "String")
+    public static final String BATCH_ID = "CamelIcebergBatchId";
+    @Metadata(label = "producer", description = "The id of the snapshot that holds the batch.", javaType = "Long")
+    public static final String SNAPSHOT_ID = "CamelIcebergSnapshotId";
+    @Metadata(label = "producer", description = "How many rows the batch appended.", javaType = "Long")
+    public static final String RECORD_COUNT = "CamelIcebergRecordCount";
+    @Metadata(label = "producer", description = "How many data files the batch added.", javaType = "Integer")
+    public static final String DATA_FILES = "CamelIcebergDataFiles";
+    @Metadata(label = "producer", description = "The total size in bytes of the data files the batch added.", javaType = "Long")
+    public static final String DATA_FILE_BYTES = "CamelIcebergDataFileBytes";
+    @Metadata(label = "producer", description = "How long writing the data files and committing them took, in milliseconds.", javaType = "Long")
+    public static final String COMMIT_DURATION = "CamelIcebergCommitDuration";
+
+    /** The snapshot summary property that records which batch a snapshot holds. */
+    public static final String SUMMARY_BATCH_ID = "floe.batch-id";
+
+    private IcebergConstants() {
+    }
+}
