@@ -1,6 +1,7 @@
 package dev.floe.camel.iceberg;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import io.cloudevents.CloudEventData;
 
@@ -14,6 +15,17 @@ public final class JsonEventData implements CloudEventData {
 
     public JsonEventData(String json) {
         this.json = json;
+    }
+
+    /** True for media types whose payload is JSON: application/json, text/json and any +json suffix. */
+    public static boolean isJsonMediaType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
+                .toLowerCase(Locale.ROOT);
+        return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
     }
 
     public String json() {

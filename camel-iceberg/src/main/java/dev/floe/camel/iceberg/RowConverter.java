@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -73,7 +72,7 @@ final class RowConverter {
         if (data != null) {
             if (data instanceof JsonEventData json) {
                 row.put(EventTableLayout.DATA, json.json());
-            } else if (isJson(event.getDataContentType())) {
+            } else if (JsonEventData.isJsonMediaType(event.getDataContentType())) {
                 row.put(EventTableLayout.DATA, new String(data.toBytes(), StandardCharsets.UTF_8));
             } else {
                 row.put(EventTableLayout.DATA_BYTES, data.toBytes());
@@ -83,16 +82,6 @@ final class RowConverter {
         // fields the table does not have are left out, so a table may drop envelope columns it does not want
         row.keySet().removeIf(name -> schema.findField(name) == null);
         return struct(schema.asStruct(), row, "");
-    }
-
-    static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
-                .toLowerCase(Locale.ROOT);
-        return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
     }
 
     private static String canonical(Object value) {

@@ -1,0 +1,43 @@
+package dev.floe.app;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Floe's own metrics, exposed at /q/metrics on the management port. Names are documented in the README.
+ */
+@ApplicationScoped
+public class FloeMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    public void received(String route, int events) {
+        registry.counter("floe.events.received", "route", String.valueOf(route)).increment(events);
+    }
+
+    public void accepted(String route, int events) {
+        registry.counter("floe.events.accepted", "route", String.valueOf(route)).increment(events);
+    }
+
+    public void rejected(String route, String reason) {
+        registry.counter("floe.events.rejected", "route", String.valueOf(route), "reason", reason).increment();
+    }
+
+    public void committed(String table, int events, long millis) {
+        registry.counter("floe.batches.committed", "table", String.valueOf(table)).increment();
+        DistributionSummary.builder("floe.batch.size").baseUnit("events").tag("table", String.valueOf(table))
+                .register(registry).record(events);
+        Timer.builder("floe.commit.duration").tag("table", String.valueOf(table)).register(registry)
+                .record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public void commitFailed(String table) {
+        registry.counter("floe.commit.failures", "table", String.valueOf(table)).increment();
+    }
+}

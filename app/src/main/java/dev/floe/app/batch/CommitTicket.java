@@ -1,0 +1,34 @@
+package dev.floe.app.batch;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a source is waiting for: the commit of the batch that holds its events. Completed with the snapshot id, or
+ * failed with the reason.
+ */
+public final class CommitTicket {
+
+    /** Exchange property holding the ticket of a request or message. */
+    public static final String PROPERTY = "FloeCommitTicket";
+
+    private final String route;
+    private final int events;
+    private final CompletableFuture<Long> committed = new CompletableFuture<>();
+
+    CommitTicket(String route, int events) {
+        this.route = route;
+        this.events = events;
+    }
+
+    public String route() {
+        return route;
+    }
+
+    public int events() {
+        return events;
+    }
+
+    public CompletableFuture<Long> committed() {
+        return committed;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.floe.app.catalog;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.floe.app.FloeConfig;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * Builds the one Iceberg catalog from {@code floe.catalog.properties.*}; the iceberg: component autowires it. For the
+ * embedded default (JDBC on SQLite, a local warehouse) it also creates the data directory.
+ */
+public class CatalogProducer {
+
+    @Produces
+    @Singleton
+    Catalog catalog(FloeConfig config) throws IOException {
+        Map<String, String> properties = new HashMap<>(config.catalog().properties());
+        String uri = properties.get(CatalogProperties.URI);
+        if (uri != null && uri.startsWith("jdbc:sqlite:")) {
+            // SQLite does not create the folder of its database file
+            String file = uri.substring("jdbc:sqlite:".length()).split("\\?")[0];
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+        }
+        String warehouse = properties.get(CatalogProperties.WAREHOUSE_LOCATION);
+        if (warehouse != null && URI.create(warehouse.replace(" ", "%20")).getScheme() == null) {
+            // a relative warehouse would be resolved against whatever directory a reader runs in
+            Path path = Path.of(warehouse).toAbsolutePath().normalize();
+            Files.createDirectories(path);
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, path.toString());
+        }
+        Log.infof("Iceberg catalog '%s' (%s)", config.catalog().name(),
+                properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE,
+                        properties.get(CatalogProperties.CATALOG_IMPL)));
+        return CatalogUtil.buildIcebergCatalog(config.catalog().name(), properties, new Configuration());
+    }
+
+    void close(@Disposes Catalog catalog) throws IOException {
+        if (catalog instanceof Closeable closeable) {
+            closeable.close();
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.floe.app.cloudevents;
+
+import java.util.List;
+
+/**
+ * The input is not a valid CloudEvent (or batch of them). Carries every violation found, so a client can fix all of
+ * them at once.
+ */
+public class InvalidCloudEventException extends RuntimeException {
+
+    private final List<Violation> violations;
+
+    public InvalidCloudEventException(List<Violation> violations) {
+        super(summary(violations));
+        this.violations = List.copyOf(violations);
+    }
+
+    public InvalidCloudEventException(String attribute, String reason) {
+        this(List.of(new Violation(attribute, reason)));
+    }
+
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    private static String summary(List<Violation> violations) {
+        StringBuilder sb = new StringBuilder("Invalid CloudEvent: ");
+        for (int i = 0; i < violations.size() && i < 5; i++) {
+            Violation v = violations.get(i);
+            sb.append(i == 0 ? "" : "; ").append(v.attribute()).append(": ").append(v.reason());
+        }
+        if (violations.size() > 5) {
+            sb.append("; and ").append(violations.size() - 5).append(" more");
+        }
+        return sb.toString();
+    }
+}

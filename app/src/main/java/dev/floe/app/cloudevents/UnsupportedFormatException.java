@@ -1,0 +1,11 @@
+package dev.floe.app.cloudevents;
+
+/**
+ * The message is in a format Floe does not read (an event format other than JSON, or no CloudEvent at all).
+ */
+public class UnsupportedFormatException extends RuntimeException {
+
+    public UnsupportedFormatException(String message) {
+        super(message);
+    }
+}

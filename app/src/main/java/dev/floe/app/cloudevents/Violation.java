@@ -1,0 +1,7 @@
+package dev.floe.app.cloudevents;
+
+/**
+ * One broken rule: where (an attribute name, or a JSON pointer into a batch) and why.
+ */
+public record Violation(String attribute, String reason) {
+}

@@ -1,0 +1,104 @@
+package dev.floe.app.http;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.floe.app.FloeConfig;
+import dev.floe.app.FloeMetrics;
+import dev.floe.app.batch.BatchFailedException;
+import dev.floe.app.batch.TooManyPendingException;
+import dev.floe.app.cloudevents.InvalidCloudEventException;
+import dev.floe.app.cloudevents.UnsupportedFormatException;
+import dev.floe.app.cloudevents.Violation;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+
+/**
+ * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 405 wrong method, 415 unsupported
+ * format, 429 too much pending, 503 commit failed; anything unexpected is a 500 whose detail hides internals.
+ */
+@ApplicationScoped
+@Named("httpProblemResponder")
+public class HttpProblemResponder implements Processor {
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    FloeConfig config;
+    @Inject
+    FloeMetrics metrics;
+
+    @Override
+    public void process(Exchange exchange) throws JsonProcessingException {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> problem = new LinkedHashMap<>();
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        int status;
+        String reason;
+        if (error instanceof InvalidCloudEventException invalid) {
+            status = 400;
+            reason = "invalid";
+            problem.put("title", "Invalid CloudEvent");
+            problem.put("detail", invalid.getMessage());
+            List<Map<String, String>> errors = invalid.violations().stream()
+                    .map(EventViolations::toMap).toList();
+            problem.put("errors", errors);
+        } else if (error instanceof UnsupportedFormatException) {
+            status = 415;
+            reason = "unsupported-format";
+            problem.put("title", "Unsupported Media Type");
+            problem.put("detail", error.getMessage());
+        } else if (error instanceof MethodNotAllowedException) {
+            status = 405;
+            reason = "method";
+            problem.put("title", "Method Not Allowed");
+            problem.put("detail", error.getMessage());
+            out.setHeader("Allow", "POST, OPTIONS");
+        } else if (error instanceof TooManyPendingException) {
+            status = 429;
+            reason = "too-many-pending";
+            problem.put("title", "Too Many Requests");
+            problem.put("detail", error.getMessage());
+            out.setHeader("Retry-After", config.retryAfterSeconds());
+        } else if (error instanceof BatchFailedException) {
+            status = 503;
+            reason = "commit-failed";
+            problem.put("title", "Service Unavailable");
+            problem.put("detail", "the events were not stored because the table commit failed; send them again");
+            out.setHeader("Retry-After", config.retryAfterSeconds());
+            Log.warnf("Answered 503: %s", error.getMessage());
+        } else {
+            status = 500;
+            reason = "internal";
+            problem.put("title", "Internal Server Error");
+            problem.put("detail", "an unexpected error occurred; nothing from this request was stored");
+            Log.error("Unexpected error on an HTTP request", error);
+        }
+        problem.put("type", "about:blank");
+        problem.put("status", status);
+        metrics.rejected(exchange.getFromRouteId(), reason);
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        out.setBody(json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static final class EventViolations {
+
+        static Map<String, String> toMap(Violation v) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("attribute", v.attribute());
+            m.put("reason", v.reason());
+            return m;
+        }
+    }
+}

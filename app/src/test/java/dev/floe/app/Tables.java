@@ -1,0 +1,35 @@
+package dev.floe.app;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+
+/** Reads rows back with Iceberg's own generic reader, as a user would. */
+final class Tables {
+
+    private Tables() {
+    }
+
+    static List<Record> rowsWithIdPrefix(Catalog catalog, String table, String prefix) {
+        TableIdentifier id = TableIdentifier.parse(table);
+        if (!catalog.tableExists(id)) {
+            return List.of();
+        }
+        Table t = catalog.loadTable(id);
+        List<Record> rows = new ArrayList<>();
+        try (CloseableIterable<Record> it = IcebergGenerics.read(t).where(Expressions.startsWith("id", prefix))
+                .build()) {
+            it.forEach(rows::add);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return rows;
+    }
+}
