@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# HTTP benchmark: Floe on the embedded default vs the Iceberg-writer ceiling, in one run on this machine.
+# Usage: bench/run.sh [SECONDS]   (results go to stdout; copy them into bench/RESULTS.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-20}
+./mvnw -B -q package -DskipTests
+CP="bench/target/floe-bench-0.1.0-SNAPSHOT.jar:$(./mvnw -B -q -pl bench dependency:build-classpath -Dmdep.outputFile=/dev/stdout)"
+DATA=$(mktemp -d)
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1)"
+java -cp "$CP" dev.floe.bench.Ceiling 500000
+
+# Batching tuned for throughput: commit at 2,000 events or every 50 ms, whichever comes first.
+java -Xmx384m -Dfloe.data-dir="$DATA" -Dfloe.batch.max-wait-ms="${MAX_WAIT_MS:-50}" -Dfloe.batch.max-events="${MAX_EVENTS:-2000}" \
+  -jar app/target/quarkus-app/quarkus-run.jar > "$DATA/floe.log" 2>&1 &
+FLOE=$!
+trap 'kill $FLOE 2>/dev/null || true; rm -rf "$DATA"' EXIT
+for _ in $(seq 60); do curl -sf localhost:9000/q/health/ready >/dev/null && break; sleep 1; done
+
+java -cp "$CP" dev.floe.bench.LoadClient http://127.0.0.1:8080/ batched 4 "$SECONDS_PER_RUN" 500
+java -cp "$CP" dev.floe.bench.LoadClient http://127.0.0.1:8080/ binary 64 "$SECONDS_PER_RUN"
+echo "floe_peak_rss_mb=$(( $(awk '/VmHWM/{print $2}' /proc/$FLOE/status) / 1024 ))"
+curl -s localhost:9000/q/metrics | grep -E '^floe_(batches_committed_total|events_accepted_total|commit_failures_total)' || true
