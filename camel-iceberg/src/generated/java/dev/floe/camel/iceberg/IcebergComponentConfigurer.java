@@ -46,6 +46,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "configuration": target.setConfiguration(property(camelContext, dev.floe.camel.iceberg.IcebergConfiguration.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxgrouprows":
+        case "maxGroupRows": getOrCreateConfiguration(target).setMaxGroupRows(property(camelContext, int.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": getOrCreateConfiguration(target).setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
@@ -80,6 +82,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "configuration": return dev.floe.camel.iceberg.IcebergConfiguration.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxgrouprows":
+        case "maxGroupRows": return int.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "tableproperties":
@@ -110,6 +114,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "configuration": return target.getConfiguration();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxgrouprows":
+        case "maxGroupRows": return getOrCreateConfiguration(target).getMaxGroupRows();
         case "partitionspec":
         case "partitionSpec": return getOrCreateConfiguration(target).getPartitionSpec();
         case "tableproperties":

@@ -34,6 +34,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": target.setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
         case "commitRetryDelay": target.setCommitRetryDelay(property(camelContext, long.class, value)); return true;
+        case "maxgrouprows":
+        case "maxGroupRows": target.setMaxGroupRows(property(camelContext, int.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
@@ -58,6 +60,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return int.class;
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
+        case "maxgrouprows":
+        case "maxGroupRows": return int.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "tableproperties":
@@ -83,6 +87,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return target.getCommitRetries();
         case "commitretrydelay":
         case "commitRetryDelay": return target.getCommitRetryDelay();
+        case "maxgrouprows":
+        case "maxGroupRows": return target.getMaxGroupRows();
         case "partitionspec":
         case "partitionSpec": return target.getPartitionSpec();
         case "tableproperties":

@@ -36,6 +36,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetryDelay": target.getConfiguration().setCommitRetryDelay(property(camelContext, long.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxgrouprows":
+        case "maxGroupRows": target.getConfiguration().setMaxGroupRows(property(camelContext, int.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.getConfiguration().setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
@@ -67,6 +69,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetryDelay": return long.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxgrouprows":
+        case "maxGroupRows": return int.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "tableproperties":
@@ -94,6 +98,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetryDelay": return target.getConfiguration().getCommitRetryDelay();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxgrouprows":
+        case "maxGroupRows": return target.getConfiguration().getMaxGroupRows();
         case "partitionspec":
         case "partitionSpec": return target.getConfiguration().getPartitionSpec();
         case "tableproperties":

@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(11);
+        Set<String> props = new HashSet<>(12);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -31,6 +31,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("commitRetries");
         props.add("commitRetryDelay");
         props.add("lazyStartProducer");
+        props.add("maxGroupRows");
         props.add("partitionSpec");
         props.add("table");
         props.add("tableProperties");

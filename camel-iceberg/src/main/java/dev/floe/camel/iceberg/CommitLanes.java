@@ -1,36 +1,74 @@
 package dev.floe.camel.iceberg;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * One single-threaded lane per table: batches for a table are written and committed one at a time, in the order they
- * arrived, while different tables commit in parallel. Callers hand work over and return at once, so no caller thread
- * waits for a commit.
+ * One single-threaded lane per table: batches for a table are written and committed one group at a time, in the order
+ * they arrived, while different tables commit in parallel. Callers hand work over and return at once, so no caller
+ * thread waits for a commit.
+ * <p>
+ * Group commit: when the lane frees up, it takes every batch that queued meanwhile (up to a row limit) and commits them
+ * together. Under load this turns many small commits into few large ones without adding latency when idle.
  */
 final class CommitLanes {
 
     private final ExecutorServiceManager executors;
     private final Object owner;
-    private final Map<TableIdentifier, ExecutorService> lanes = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, Lane> lanes = new ConcurrentHashMap<>();
 
     CommitLanes(ExecutorServiceManager executors, Object owner) {
         this.executors = executors;
         this.owner = owner;
     }
 
-    void submit(TableIdentifier table, Runnable work) {
-        lanes.computeIfAbsent(table, t -> executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]"))
-                .execute(work);
+    /**
+     * Queues a batch; {@code commitGroup} later receives it with the others queued behind the same commit.
+     *
+     * @param maxGroupRows a group takes batches until it holds this many rows (at least one batch)
+     */
+    void submit(TableIdentifier table, PendingBatch batch, int maxGroupRows, Consumer<List<PendingBatch>> commitGroup) {
+        Lane lane = lanes.computeIfAbsent(table,
+                t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
+        lane.queue.add(batch);
+        lane.executor.execute(() -> {
+            List<PendingBatch> group = lane.take(maxGroupRows);
+            if (!group.isEmpty()) {
+                commitGroup.accept(group);
+            }
+        });
     }
 
     /** Lets queued batches finish (within Camel's shutdown timeout) before the lanes stop. */
     void shutdown() {
-        lanes.values().forEach(executors::shutdownGraceful);
+        lanes.values().forEach(lane -> executors.shutdownGraceful(lane.executor));
         lanes.clear();
+    }
+
+    private record Lane(ExecutorService executor, Queue<PendingBatch> queue) {
+
+        Lane(ExecutorService executor) {
+            this(executor, new ConcurrentLinkedQueue<>());
+        }
+
+        List<PendingBatch> take(int maxRows) {
+            List<PendingBatch> group = new ArrayList<>();
+            int rows = 0;
+            PendingBatch next;
+            while ((next = queue.peek()) != null && (group.isEmpty() || rows + next.rows().size() <= maxRows)) {
+                group.add(queue.poll());
+                rows += next.rows().size();
+            }
+            return group;
+        }
     }
 }

@@ -29,6 +29,8 @@ public class IcebergConfiguration implements Cloneable {
     private String partitionSpec;
     @UriParam
     private Long targetFileSizeBytes;
+    @UriParam(label = "advanced", defaultValue = "100000")
+    private int maxGroupRows = 100_000;
     @UriParam(label = "advanced", defaultValue = "5")
     private int commitRetries = 5;
     @UriParam(label = "advanced", defaultValue = "200")
@@ -114,6 +116,18 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setTargetFileSizeBytes(Long targetFileSizeBytes) {
         this.targetFileSizeBytes = targetFileSizeBytes;
+    }
+
+    public int getMaxGroupRows() {
+        return maxGroupRows;
+    }
+
+    /**
+     * Group commit: batches that queue for a table while it commits are committed together, up to this many rows in
+     * one commit. Set 1 to commit every exchange on its own.
+     */
+    public void setMaxGroupRows(int maxGroupRows) {
+        this.maxGroupRows = maxGroupRows;
     }
 
     public int getCommitRetries() {

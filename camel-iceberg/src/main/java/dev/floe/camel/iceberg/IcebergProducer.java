@@ -17,7 +17,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public class IcebergProducer extends DefaultAsyncProducer {
 
-    // Touched only from each table's own lane thread.
+    // Each writer is used only from its own table's lane thread.
     private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
 
     public IcebergProducer(IcebergEndpoint endpoint) {
@@ -32,44 +32,63 @@ public class IcebergProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         TableIdentifier table;
-        List<?> rows;
-        String batchId;
+        PendingBatch batch;
         try {
             Message in = exchange.getIn();
             String override = in.getHeader(IcebergConstants.TABLE, String.class);
             table = override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
-            rows = in.getMandatoryBody(List.class);
-            batchId = in.getHeader(IcebergConstants.BATCH_ID, exchange.getExchangeId(), String.class);
+            String batchId = in.getHeader(IcebergConstants.BATCH_ID, exchange.getExchangeId(), String.class);
+            if (batchId.isEmpty() || batchId.contains(",")) {
+                // the snapshot summary lists the batch ids of a group commit separated by commas
+                throw new IllegalArgumentException(
+                        "Invalid batch id '" + batchId + "': must be non-empty, without commas");
+            }
+            batch = new PendingBatch(exchange, callback, batchId, in.getMandatoryBody(List.class));
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);
             return true;
         }
         try {
-            getEndpoint().getComponent().lanes().submit(table, () -> write(exchange, callback, table, rows, batchId));
+            getEndpoint().getComponent().lanes().submit(table, batch,
+                    getEndpoint().getConfiguration().getMaxGroupRows(),
+                    group -> commit(table, group));
         } catch (RejectedExecutionException e) {
-            exchange.setException(new IcebergWriteException(table, batchId, "queue", e));
+            exchange.setException(new IcebergWriteException(table, batch.batchId(), "queue", e));
             callback.done(true);
             return true;
         }
         return false;
     }
 
-    private void write(Exchange exchange, AsyncCallback callback, TableIdentifier table, List<?> rows, String batchId) {
+    private void commit(TableIdentifier table, List<PendingBatch> group) {
+        long started = System.nanoTime();
+        TableWriter.Outcome outcome;
         try {
-            long started = System.nanoTime();
-            BatchResult result = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t))
-                    .append(batchId, rows);
-            Message out = exchange.getMessage();
-            out.setHeader(IcebergConstants.SNAPSHOT_ID, result.snapshotId());
-            out.setHeader(IcebergConstants.RECORD_COUNT, result.recordCount());
-            out.setHeader(IcebergConstants.DATA_FILES, result.dataFiles());
-            out.setHeader(IcebergConstants.DATA_FILE_BYTES, result.dataFileBytes());
-            out.setHeader(IcebergConstants.COMMIT_DURATION, (System.nanoTime() - started) / 1_000_000);
-        } catch (Exception e) {
-            exchange.setException(e);
-        } finally {
-            callback.done(false);
+            outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
+        } catch (RuntimeException e) {
+            group.forEach(b -> fail(b, e));
+            return;
         }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        for (PendingBatch batch : group) {
+            RuntimeException failure = outcome.failures().get(batch);
+            if (failure != null) {
+                fail(batch, failure);
+                continue;
+            }
+            Message out = batch.exchange().getMessage();
+            out.setHeader(IcebergConstants.SNAPSHOT_ID, outcome.snapshotId());
+            out.setHeader(IcebergConstants.RECORD_COUNT, (long) outcome.rows().getOrDefault(batch, 0));
+            out.setHeader(IcebergConstants.DATA_FILES, outcome.dataFiles());
+            out.setHeader(IcebergConstants.DATA_FILE_BYTES, outcome.dataFileBytes());
+            out.setHeader(IcebergConstants.COMMIT_DURATION, millis);
+            batch.callback().done(false);
+        }
+    }
+
+    private static void fail(PendingBatch batch, RuntimeException e) {
+        batch.exchange().setException(e);
+        batch.callback().done(false);
     }
 }

@@ -3,7 +3,10 @@ package dev.floe.camel.iceberg;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
@@ -13,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends batches to one table: resolve the table, convert the rows, write data files, commit. Used from the table's
+ * Appends groups of batches to one table: resolve the table, convert each batch's rows, write the data files, commit
+ * once. A batch whose rows do not convert fails alone; the others of its group still commit. Used from the table's
  * commit lane only, so it needs no locking.
  */
 final class TableWriter {
@@ -32,23 +36,54 @@ final class TableWriter {
         this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay());
     }
 
-    BatchResult append(String batchId, List<?> rows) {
-        Table current = currentTable(batchId);
-        if (rows.isEmpty()) {
-            return new BatchResult(null, 0, 0, 0);
-        }
-        List<Record> records = convert(current, batchId, rows);
-        List<DataFile> files;
+    /** What happened to each batch of a group. */
+    record Outcome(Long snapshotId, int dataFiles, long dataFileBytes, Map<PendingBatch, Integer> rows,
+            Map<PendingBatch, RuntimeException> failures) {
+    }
+
+    Outcome append(List<PendingBatch> group) {
+        Map<PendingBatch, Integer> rows = new IdentityHashMap<>();
+        Map<PendingBatch, RuntimeException> failures = new IdentityHashMap<>();
+        Table current;
         try {
-            files = DataFileWriter.write(current, records, endpoint.getConfiguration().getTargetFileSizeBytes());
-        } catch (Exception e) {
-            throw new IcebergWriteException(id, batchId, "write", e);
+            current = currentTable(group.get(0).batchId());
+        } catch (RuntimeException e) {
+            group.forEach(b -> failures.put(b, e));
+            return new Outcome(null, 0, 0, rows, failures);
         }
-        long snapshotId = committer.commit(current, batchId, files);
-        long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
-        LOG.debug("Committed batch {} to {}: {} rows, {} files, snapshot {}", batchId, id, records.size(), files.size(),
-                snapshotId);
-        return new BatchResult(snapshotId, records.size(), files.size(), bytes);
+        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC));
+        List<Record> records = new ArrayList<>();
+        List<PendingBatch> committing = new ArrayList<>();
+        for (PendingBatch batch : group) {
+            try {
+                List<Record> converted = convert(converter, batch);
+                records.addAll(converted);
+                rows.put(batch, converted.size());
+                committing.add(batch);
+            } catch (IcebergWriteException e) {
+                failures.put(batch, e);
+            }
+        }
+        if (records.isEmpty()) {
+            return new Outcome(null, 0, 0, rows, failures);
+        }
+        String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
+        try {
+            List<DataFile> files;
+            try {
+                files = DataFileWriter.write(current, records, endpoint.getConfiguration().getTargetFileSizeBytes());
+            } catch (Exception e) {
+                throw new IcebergWriteException(id, batchIds, "write", e);
+            }
+            long snapshotId = committer.commit(current, batchIds, files);
+            long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+            LOG.debug("Committed {} batches to {}: {} rows, {} files, snapshot {}", committing.size(), id,
+                    records.size(), files.size(), snapshotId);
+            return new Outcome(snapshotId, files.size(), bytes, rows, failures);
+        } catch (RuntimeException e) {
+            committing.forEach(b -> failures.put(b, e));
+            return new Outcome(null, 0, 0, rows, failures);
+        }
     }
 
     private Table currentTable(String batchId) {
@@ -62,20 +97,20 @@ final class TableWriter {
             return table;
         } catch (IcebergWriteException e) {
             throw e;
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             table = null;
             throw new IcebergWriteException(id, batchId, "load", e);
         }
     }
 
-    private List<Record> convert(Table current, String batchId, List<?> rows) {
-        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC));
-        List<Record> records = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
+    private List<Record> convert(RowConverter converter, PendingBatch batch) {
+        List<?> input = batch.rows();
+        List<Record> records = new ArrayList<>(input.size());
+        for (int i = 0; i < input.size(); i++) {
             try {
-                records.add(converter.convert(rows.get(i)));
+                records.add(converter.convert(input.get(i)));
             } catch (RuntimeException e) {
-                throw new IcebergWriteException(id, batchId, "convert",
+                throw new IcebergWriteException(id, batch.batchId(), "convert",
                         new IllegalArgumentException("row " + i + ": " + e.getMessage(), e));
             }
         }

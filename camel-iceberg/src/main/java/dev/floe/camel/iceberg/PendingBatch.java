@@ -1,0 +1,10 @@
+package dev.floe.camel.iceberg;
+
+import java.util.List;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+
+/** One exchange's batch waiting in its table's lane. */
+record PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows) {
+}
