@@ -51,37 +51,47 @@ final class RowConverter {
                 + ": expected a CloudEvent, a Map or an Iceberg Record");
     }
 
+    // A CloudEvent's values already have the layout's Java types, so they are set directly (hot path).
     private Record fromEvent(CloudEvent event) {
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put(EventTableLayout.ID, event.getId());
-        row.put(EventTableLayout.SOURCE, event.getSource().toString());
-        row.put(EventTableLayout.SPECVERSION, event.getSpecVersion().toString());
-        row.put(EventTableLayout.TYPE, event.getType());
-        row.put(EventTableLayout.SUBJECT, event.getSubject());
-        row.put(EventTableLayout.TIME, event.getTime());
-        row.put(EventTableLayout.DATACONTENTTYPE, event.getDataContentType());
-        row.put(EventTableLayout.DATASCHEMA, event.getDataSchema() == null ? null : event.getDataSchema().toString());
+        GenericRecord record = GenericRecord.create(schema);
+        set(record, EventTableLayout.ID, event.getId());
+        set(record, EventTableLayout.SOURCE, event.getSource().toString());
+        set(record, EventTableLayout.SPECVERSION, event.getSpecVersion().toString());
+        set(record, EventTableLayout.TYPE, event.getType());
+        set(record, EventTableLayout.SUBJECT, event.getSubject());
+        set(record, EventTableLayout.TIME, event.getTime());
+        set(record, EventTableLayout.DATACONTENTTYPE, event.getDataContentType());
+        set(record, EventTableLayout.DATASCHEMA,
+                event.getDataSchema() == null ? null : event.getDataSchema().toString());
         if (!event.getExtensionNames().isEmpty()) {
             Map<String, String> extensions = new LinkedHashMap<>();
             for (String name : event.getExtensionNames()) {
                 extensions.put(name, canonical(event.getExtension(name)));
             }
-            row.put(EventTableLayout.EXTENSIONS, extensions);
+            set(record, EventTableLayout.EXTENSIONS, extensions);
         }
         CloudEventData data = event.getData();
-        if (data != null) {
-            if (data instanceof JsonEventData json) {
-                row.put(EventTableLayout.DATA, json.json());
-            } else if (JsonEventData.isJsonMediaType(event.getDataContentType())) {
-                row.put(EventTableLayout.DATA, new String(data.toBytes(), StandardCharsets.UTF_8));
-            } else {
-                row.put(EventTableLayout.DATA_BYTES, data.toBytes());
+        if (data instanceof JsonEventData json) {
+            set(record, EventTableLayout.DATA, json.json());
+        } else if (data != null && JsonEventData.isJsonMediaType(event.getDataContentType())) {
+            set(record, EventTableLayout.DATA, new String(data.toBytes(), StandardCharsets.UTF_8));
+        } else if (data != null) {
+            set(record, EventTableLayout.DATA_BYTES, ByteBuffer.wrap(data.toBytes()));
+        }
+        set(record, EventTableLayout.INGEST_TIME, ingestTime);
+        for (Types.NestedField field : schema.columns()) {
+            if (field.isRequired() && record.getField(field.name()) == null) {
+                throw new IllegalArgumentException("required field '" + field.name() + "' is missing");
             }
         }
-        row.put(EventTableLayout.INGEST_TIME, ingestTime);
-        // fields the table does not have are left out, so a table may drop envelope columns it does not want
-        row.keySet().removeIf(name -> schema.findField(name) == null);
-        return struct(schema.asStruct(), row, "");
+        return record;
+    }
+
+    /** Fields the table does not have are left out, so a table may drop envelope columns it does not want. */
+    private void set(GenericRecord record, String name, Object value) {
+        if (value != null && schema.findField(name) != null) {
+            record.setField(name, value);
+        }
     }
 
     private static String canonical(Object value) {
