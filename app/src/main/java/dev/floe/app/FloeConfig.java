@@ -66,7 +66,14 @@ public interface FloeConfig {
         @WithDefault("floe")
         String name();
 
-        /** Iceberg catalog properties, passed unchanged to CatalogUtil.buildIcebergCatalog. */
+        /**
+         * Iceberg catalog properties, passed unchanged to CatalogUtil.buildIcebergCatalog. Without type or
+         * catalog-impl, the embedded default is used (JDBC on SQLite in the data directory).
+         */
         Map<String, String> properties();
+
+        /** How long the embedded SQLite catalog waits for a lock before a commit fails. */
+        @WithDefault("5000")
+        int embeddedBusyTimeoutMs();
     }
 }

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Driver;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.ServiceLoader;
 
 import dev.floe.app.FloeConfig;
 import io.quarkus.logging.Log;
@@ -28,6 +30,15 @@ public class CatalogProducer {
     @Singleton
     Catalog catalog(FloeConfig config) throws IOException {
         Map<String, String> properties = new HashMap<>(config.catalog().properties());
+        if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
+                && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
+            // the embedded default: nothing to run, everything under the data directory
+            properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC);
+            properties.put(CatalogProperties.URI,
+                    "jdbc:sqlite:" + config.dataDir() + "/catalog.db?journal_mode=WAL&busy_timeout="
+                            + config.catalog().embeddedBusyTimeoutMs());
+            properties.put(CatalogProperties.WAREHOUSE_LOCATION, config.dataDir() + "/warehouse");
+        }
         String uri = properties.get(CatalogProperties.URI);
         if (uri != null && uri.startsWith("jdbc:sqlite:")) {
             // SQLite does not create the folder of its database file
@@ -42,10 +53,21 @@ public class CatalogProducer {
             Files.createDirectories(path);
             properties.put(CatalogProperties.WAREHOUSE_LOCATION, path.toString());
         }
+        registerJdbcDrivers();
         Log.infof("Iceberg catalog '%s' (%s)", config.catalog().name(),
                 properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE,
                         properties.get(CatalogProperties.CATALOG_IMPL)));
         return CatalogUtil.buildIcebergCatalog(config.catalog().name(), properties, new Configuration());
+    }
+
+    /**
+     * DriverManager discovers drivers once per JVM, through the class loader that first asked. Instantiating the
+     * drivers visible to this application registers them again, so a JDBC catalog works also when the application is
+     * restarted in the same JVM (tests, dev mode).
+     */
+    private static void registerJdbcDrivers() {
+        ServiceLoader.load(Driver.class, CatalogProducer.class.getClassLoader()).forEach(driver -> {
+        });
     }
 
     void close(@Disposes Catalog catalog) throws IOException {

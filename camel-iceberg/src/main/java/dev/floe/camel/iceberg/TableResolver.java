@@ -11,7 +11,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 
 /**
@@ -36,9 +35,12 @@ final class TableResolver {
         PartitionSpec spec = PartitionSpecParser.parse(schema, conf.getPartitionSpec());
         try {
             return catalog.createTable(id, schema, spec, createProperties(conf));
-        } catch (AlreadyExistsException e) {
-            // another replica created it first
-            return catalog.loadTable(id);
+        } catch (RuntimeException e) {
+            // another replica created it first (some catalogs report that as a plain SQL error, not AlreadyExists)
+            if (catalog.tableExists(id)) {
+                return catalog.loadTable(id);
+            }
+            throw e;
         }
     }
 
@@ -59,8 +61,11 @@ final class TableResolver {
         if (!namespaces.namespaceExists(namespace)) {
             try {
                 namespaces.createNamespace(namespace);
-            } catch (AlreadyExistsException e) {
-                // created concurrently: fine
+            } catch (RuntimeException e) {
+                // created concurrently by another replica: fine; anything else is a real failure
+                if (!namespaces.namespaceExists(namespace)) {
+                    throw e;
+                }
             }
         }
     }
