@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import dev.floe.app.cloudevents.InvalidCloudEventException;
-import dev.floe.app.cloudevents.UnsupportedFormatException;
+import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
+import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -60,7 +60,7 @@ class HttpCloudEventReaderTest {
     void ceDatacontenttypeHeaderIsRejectedInBinaryMode() {
         assertThatThrownBy(() -> read(exchange("x", "ce-specversion", "1.0", "ce-id", "1", "ce-source", "/s",
                 "ce-type", "t", "ce-datacontenttype", "text/plain")))
-                .isInstanceOf(InvalidCloudEventException.class).hasMessageContaining("Content-Type");
+                .isInstanceOf(InvalidCloudEventException.class).hasMessageContaining("content type");
     }
 
     @Test

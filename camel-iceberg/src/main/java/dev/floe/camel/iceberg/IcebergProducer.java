@@ -1,5 +1,6 @@
 package dev.floe.camel.iceberg;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +44,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException(
                         "Invalid batch id '" + batchId + "': must be non-empty, without commas");
             }
-            batch = new PendingBatch(exchange, callback, batchId, in.getMandatoryBody(List.class));
+            batch = new PendingBatch(exchange, callback, batchId, flatten(in.getMandatoryBody(List.class)));
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);
@@ -59,6 +60,22 @@ public class IcebergProducer extends DefaultAsyncProducer {
             return true;
         }
         return false;
+    }
+
+    /** A List of Lists (Camel's grouped-body aggregation of event lists) is one batch of all their rows. */
+    private static List<?> flatten(List<?> body) {
+        if (body.stream().noneMatch(List.class::isInstance)) {
+            return body;
+        }
+        List<Object> rows = new ArrayList<>();
+        for (Object item : body) {
+            if (item instanceof List<?> inner) {
+                rows.addAll(inner);
+            } else {
+                rows.add(item);
+            }
+        }
+        return rows;
     }
 
     private void commit(TableIdentifier table, List<PendingBatch> group) {

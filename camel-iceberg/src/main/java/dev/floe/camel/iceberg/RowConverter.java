@@ -99,7 +99,8 @@ final class RowConverter {
             return java.util.Base64.getEncoder().encodeToString(bytes);
         }
         if (value instanceof OffsetDateTime time) {
-            return time.toString();
+            // always with seconds, as RFC 3339 requires (toString() drops ":00")
+            return java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time);
         }
         return String.valueOf(value);
     }

@@ -1,4 +1,4 @@
-package dev.floe.app.cloudevents;
+package dev.floe.camel.iceberg.cloudevents;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package dev.floe.app.cloudevents;
+package dev.floe.camel.iceberg.cloudevents;
 
 /**
  * The message is in a format Floe does not read (an event format other than JSON, or no CloudEvent at all).

@@ -1,4 +1,4 @@
-package dev.floe.app.http;
+package dev.floe.camel.iceberg.cloudevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

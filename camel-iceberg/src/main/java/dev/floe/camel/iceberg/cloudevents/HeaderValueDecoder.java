@@ -1,4 +1,4 @@
-package dev.floe.app.http;
+package dev.floe.camel.iceberg.cloudevents;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -11,13 +11,13 @@ import java.nio.charset.StandardCharsets;
  * quoted-string, then one round of percent-decoding whose bytes must be valid UTF-8 (overlong forms rejected).
  * java.net.URLDecoder is not used because it turns '+' into a space and accepts malformed UTF-8.
  */
-final class HeaderValueDecoder {
+public final class HeaderValueDecoder {
 
     private HeaderValueDecoder() {
     }
 
     /** @throws IllegalArgumentException with a reason when the value cannot be decoded */
-    static String decode(String raw) {
+    public static String decode(String raw) {
         String value = raw.strip();
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
             value = unquote(value.substring(1, value.length() - 1));

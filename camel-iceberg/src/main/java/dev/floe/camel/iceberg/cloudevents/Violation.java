@@ -1,4 +1,4 @@
-package dev.floe.app.cloudevents;
+package dev.floe.camel.iceberg.cloudevents;
 
 /**
  * One broken rule: where (an attribute name, or a JSON pointer into a batch) and why.

@@ -1,4 +1,4 @@
-package dev.floe.app.cloudevents;
+package dev.floe.camel.iceberg.cloudevents;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

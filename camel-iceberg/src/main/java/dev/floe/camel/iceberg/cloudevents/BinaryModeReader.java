@@ -1,0 +1,132 @@
+package dev.floe.camel.iceberg.cloudevents;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.floe.camel.iceberg.JsonEventData;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.cloudevents.core.data.BytesCloudEventData;
+
+/**
+ * Reads a binary-mode CloudEvent, whatever the protocol: the attributes are headers (or properties) named with a
+ * prefix, the media type is the message's content type, the body is the data.
+ */
+public final class BinaryModeReader {
+
+    /** How a protocol binding names and encodes attribute headers. */
+    public record Binding(List<String> prefixes, boolean percentEncoded) {
+
+        /** HTTP: {@code ce-} headers, percent-encoded values (HTTP binding 3.1.3). */
+        public static final Binding HTTP = new Binding(List.of("ce-"), true);
+        /** Kafka: {@code ce_} headers, UTF-8 string values. */
+        public static final Binding KAFKA = new Binding(List.of("ce_"), false);
+        /** AMQP: {@code cloudEvents:} application properties, or {@code cloudEvents_} as JMS clients must write. */
+        public static final Binding AMQP = new Binding(List.of("cloudEvents:", "cloudEvents_"), false);
+
+        String attributeName(String header) {
+            for (String prefix : prefixes) {
+                if (header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                    return header.substring(prefix.length()).toLowerCase(Locale.ROOT);
+                }
+            }
+            return null;
+        }
+    }
+
+    // always with seconds: OffsetDateTime.toString() drops ":00", which RFC 3339 requires
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+
+    private BinaryModeReader() {
+    }
+
+    /** True when any header carries a CloudEvents attribute for this binding. */
+    public static boolean hasAttributes(Map<String, Object> headers, Binding binding) {
+        for (String name : headers.keySet()) {
+            if (binding.attributeName(name) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @throws InvalidCloudEventException listing every violation
+     */
+    public static CloudEvent read(Map<String, Object> headers, Binding binding, String contentType, byte[] body) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        List<Violation> violations = new ArrayList<>();
+        for (Map.Entry<String, Object> header : headers.entrySet()) {
+            String name = binding.attributeName(header.getKey());
+            if (name == null) {
+                continue;
+            }
+            Object value = header.getValue();
+            if (value instanceof List<?> values) {
+                if (values.size() != 1) {
+                    violations.add(new Violation(name, "header " + header.getKey() + " is repeated"));
+                    continue;
+                }
+                value = values.get(0);
+            }
+            try {
+                String text = canonical(value);
+                attributes.put(name, binding.percentEncoded() ? HeaderValueDecoder.decode(text) : text);
+            } catch (IllegalArgumentException e) {
+                violations.add(new Violation(name, "header " + header.getKey() + ": " + e.getMessage()));
+            }
+        }
+        if (attributes.containsKey("datacontenttype")) {
+            violations.add(new Violation("datacontenttype",
+                    "binary mode carries it in the content type, not as an attribute header"));
+        }
+        if (contentType != null) {
+            attributes.put("datacontenttype", contentType);
+        }
+        CloudEventData data = null;
+        if (body != null && body.length > 0) {
+            data = JsonEventData.isJsonMediaType(contentType)
+                    ? JsonEventReader.jsonData(body, "data")
+                    : BytesCloudEventData.wrap(body);
+        }
+        CloudEvent event = EventAttributes.build(attributes, data, "", violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidCloudEventException(violations);
+        }
+        return event;
+    }
+
+    /** Protocols with a type system (AMQP) may send native values; the spec maps each to its canonical string. */
+    private static String canonical(Object value) {
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof Date date) {
+            return RFC3339.format(date.toInstant().atOffset(ZoneOffset.UTC));
+        }
+        if (value instanceof Instant instant) {
+            return RFC3339.format(instant.atOffset(ZoneOffset.UTC));
+        }
+        if (value instanceof OffsetDateTime time) {
+            return RFC3339.format(time);
+        }
+        if (value instanceof byte[] bytes) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+        if (value instanceof URI || value instanceof Boolean || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof CharSequence) {
+            return value.toString();
+        }
+        throw new IllegalArgumentException("unsupported value type " + value.getClass().getSimpleName());
+    }
+}

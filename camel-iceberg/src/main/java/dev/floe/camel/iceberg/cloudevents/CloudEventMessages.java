@@ -1,0 +1,88 @@
+package dev.floe.camel.iceberg.cloudevents;
+
+import java.util.List;
+import java.util.Locale;
+
+import io.cloudevents.CloudEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Reads the CloudEvents of a Camel message in any mode: already-canonical events, structured or batched JSON, or binary
+ * mode with the given binding's attribute headers.
+ */
+public final class CloudEventMessages {
+
+    public static final String STRUCTURED = "application/cloudevents+json";
+    public static final String BATCH = "application/cloudevents-batch+json";
+
+    private CloudEventMessages() {
+    }
+
+    /**
+     * @throws InvalidCloudEventException when the message is a CloudEvent that breaks the spec
+     * @throws UnsupportedFormatException when it is not a CloudEvent in a format Floe reads
+     */
+    @SuppressWarnings("unchecked")
+    public static List<CloudEvent> read(Message message, BinaryModeReader.Binding binding) {
+        Object body = message.getBody();
+        if (body instanceof CloudEvent event) {
+            return List.of(event);
+        }
+        if (body instanceof List<?> list && !list.isEmpty() && list.stream().allMatch(CloudEvent.class::isInstance)) {
+            return (List<CloudEvent>) list;
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        if (bytes == null) {
+            bytes = new byte[0];
+        }
+        String contentType = contentType(message);
+        String mediaType = mediaType(contentType);
+        if (mediaType.equals(STRUCTURED)) {
+            requireUtf8(contentType);
+            return List.of(JsonEventReader.readEvent(bytes));
+        }
+        if (mediaType.equals(BATCH)) {
+            requireUtf8(contentType);
+            return JsonEventReader.readBatch(bytes);
+        }
+        if (mediaType.startsWith("application/cloudevents")) {
+            throw new UnsupportedFormatException("event format '" + mediaType + "' is not supported: send " + STRUCTURED
+                    + ", " + BATCH + " or binary mode");
+        }
+        if (BinaryModeReader.hasAttributes(message.getHeaders(), binding)) {
+            return List.of(BinaryModeReader.read(message.getHeaders(), binding, contentType, bytes));
+        }
+        throw new UnsupportedFormatException("not a CloudEvent: send binary mode (" + binding.prefixes().get(0)
+                + "specversion, id, source and type) or content type " + STRUCTURED + " or "
+                + BATCH);
+    }
+
+    private static String contentType(Message message) {
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null) {
+            // Kafka headers are lower case by convention
+            contentType = message.getHeader("content-type", String.class);
+        }
+        return contentType;
+    }
+
+    public static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static void requireUtf8(String contentType) {
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        int at = lower.indexOf("charset=");
+        if (at >= 0) {
+            String charset = lower.substring(at + 8).split(";")[0].trim().replace("\"", "");
+            if (!charset.equals("utf-8") && !charset.equals("utf8")) {
+                throw new UnsupportedFormatException("charset '" + charset + "' is not supported: JSON must be UTF-8");
+            }
+        }
+    }
+}
