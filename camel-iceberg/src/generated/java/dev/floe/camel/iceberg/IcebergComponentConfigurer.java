@@ -44,12 +44,18 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": getOrCreateConfiguration(target).setCommitRetryDelay(property(camelContext, long.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.floe.camel.iceberg.IcebergConfiguration.class, value)); return true;
+        case "declaredschema":
+        case "declaredSchema": getOrCreateConfiguration(target).setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "dedup": getOrCreateConfiguration(target).setDedup(property(camelContext, boolean.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": getOrCreateConfiguration(target).setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": getOrCreateConfiguration(target).setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
+        case "schemamode":
+        case "schemaMode": getOrCreateConfiguration(target).setSchemaMode(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
         case "tableProperties": getOrCreateConfiguration(target).setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
@@ -80,12 +86,18 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
         case "configuration": return dev.floe.camel.iceberg.IcebergConfiguration.class;
+        case "declaredschema":
+        case "declaredSchema": return java.lang.String.class;
+        case "dedup": return boolean.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
+        case "schemamode":
+        case "schemaMode": return java.lang.String.class;
         case "tableproperties":
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
@@ -112,12 +124,18 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": return getOrCreateConfiguration(target).getCommitRetryDelay();
         case "configuration": return target.getConfiguration();
+        case "declaredschema":
+        case "declaredSchema": return getOrCreateConfiguration(target).getDeclaredSchema();
+        case "dedup": return getOrCreateConfiguration(target).isDedup();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxgrouprows":
         case "maxGroupRows": return getOrCreateConfiguration(target).getMaxGroupRows();
+        case "operation": return getOrCreateConfiguration(target).getOperation();
         case "partitionspec":
         case "partitionSpec": return getOrCreateConfiguration(target).getPartitionSpec();
+        case "schemamode":
+        case "schemaMode": return getOrCreateConfiguration(target).getSchemaMode();
         case "tableproperties":
         case "tableProperties": return getOrCreateConfiguration(target).getTableProperties();
         case "targetfilesizebytes":

@@ -34,10 +34,16 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": target.setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
         case "commitRetryDelay": target.setCommitRetryDelay(property(camelContext, long.class, value)); return true;
+        case "declaredschema":
+        case "declaredSchema": target.setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "dedup": target.setDedup(property(camelContext, boolean.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": target.setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
+        case "schemamode":
+        case "schemaMode": target.setSchemaMode(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
         case "tableProperties": target.setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
@@ -60,10 +66,16 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return int.class;
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
+        case "declaredschema":
+        case "declaredSchema": return java.lang.String.class;
+        case "dedup": return boolean.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
+        case "schemamode":
+        case "schemaMode": return java.lang.String.class;
         case "tableproperties":
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
@@ -87,10 +99,16 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return target.getCommitRetries();
         case "commitretrydelay":
         case "commitRetryDelay": return target.getCommitRetryDelay();
+        case "declaredschema":
+        case "declaredSchema": return target.getDeclaredSchema();
+        case "dedup": return target.isDedup();
         case "maxgrouprows":
         case "maxGroupRows": return target.getMaxGroupRows();
+        case "operation": return target.getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getPartitionSpec();
+        case "schemamode":
+        case "schemaMode": return target.getSchemaMode();
         case "tableproperties":
         case "tableProperties": return target.getTableProperties();
         case "targetfilesizebytes":

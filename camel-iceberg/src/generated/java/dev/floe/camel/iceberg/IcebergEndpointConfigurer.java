@@ -34,12 +34,18 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": target.getConfiguration().setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
         case "commitRetryDelay": target.getConfiguration().setCommitRetryDelay(property(camelContext, long.class, value)); return true;
+        case "declaredschema":
+        case "declaredSchema": target.getConfiguration().setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
+        case "dedup": target.getConfiguration().setDedup(property(camelContext, boolean.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": target.getConfiguration().setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "operation": target.getConfiguration().setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.getConfiguration().setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
+        case "schemamode":
+        case "schemaMode": target.getConfiguration().setSchemaMode(property(camelContext, java.lang.String.class, value)); return true;
         case "tableproperties":
         case "tableProperties": target.getConfiguration().setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
@@ -67,12 +73,18 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": return int.class;
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
+        case "declaredschema":
+        case "declaredSchema": return java.lang.String.class;
+        case "dedup": return boolean.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
+        case "schemamode":
+        case "schemaMode": return java.lang.String.class;
         case "tableproperties":
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
@@ -96,12 +108,18 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": return target.getConfiguration().getCommitRetries();
         case "commitretrydelay":
         case "commitRetryDelay": return target.getConfiguration().getCommitRetryDelay();
+        case "declaredschema":
+        case "declaredSchema": return target.getConfiguration().getDeclaredSchema();
+        case "dedup": return target.getConfiguration().isDedup();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxgrouprows":
         case "maxGroupRows": return target.getConfiguration().getMaxGroupRows();
+        case "operation": return target.getConfiguration().getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getConfiguration().getPartitionSpec();
+        case "schemamode":
+        case "schemaMode": return target.getConfiguration().getSchemaMode();
         case "tableproperties":
         case "tableProperties": return target.getConfiguration().getTableProperties();
         case "targetfilesizebytes":

@@ -23,16 +23,20 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(12);
+        Set<String> props = new HashSet<>(16);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
         props.add("catalogProperties");
         props.add("commitRetries");
         props.add("commitRetryDelay");
+        props.add("declaredSchema");
+        props.add("dedup");
         props.add("lazyStartProducer");
         props.add("maxGroupRows");
+        props.add("operation");
         props.add("partitionSpec");
+        props.add("schemaMode");
         props.add("table");
         props.add("tableProperties");
         props.add("targetFileSizeBytes");

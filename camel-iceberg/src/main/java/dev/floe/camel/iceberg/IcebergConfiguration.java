@@ -29,6 +29,14 @@ public class IcebergConfiguration implements Cloneable {
     private String partitionSpec;
     @UriParam
     private Long targetFileSizeBytes;
+    @UriParam(enums = "envelope,inferred,declared", defaultValue = "envelope")
+    private String schemaMode = "envelope";
+    @UriParam
+    private String declaredSchema;
+    @UriParam(defaultValue = "true")
+    private boolean dedup = true;
+    @UriParam(enums = "append,validate", defaultValue = "append")
+    private String operation = "append";
     @UriParam(label = "advanced", defaultValue = "100000")
     private int maxGroupRows = 100_000;
     @UriParam(label = "advanced", defaultValue = "5")
@@ -116,6 +124,55 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setTargetFileSizeBytes(Long targetFileSizeBytes) {
         this.targetFileSizeBytes = targetFileSizeBytes;
+    }
+
+    public String getSchemaMode() {
+        return schemaMode;
+    }
+
+    /**
+     * envelope: the lossless CloudEvents layout only. inferred: JSON object data also becomes typed columns in a
+     * payload struct, inferred from the events and evolved as they change (new fields, int to long, float to double,
+     * required to optional). declared: the payload struct is given by declaredSchema and never changes.
+     */
+    public void setSchemaMode(String schemaMode) {
+        this.schemaMode = schemaMode;
+    }
+
+    public String getDeclaredSchema() {
+        return declaredSchema;
+    }
+
+    /**
+     * For schemaMode=declared: the payload's Iceberg schema as JSON (Iceberg's schema JSON, as SchemaParser writes
+     * it), inline or as a resource: file:path or classpath:path.
+     */
+    public void setDeclaredSchema(String declaredSchema) {
+        this.declaredSchema = declaredSchema;
+    }
+
+    public boolean isDedup() {
+        return dedup;
+    }
+
+    /**
+     * Write a CloudEvent once when the same source and id appear more than once in one commit.
+     */
+    public void setDedup(boolean dedup) {
+        this.dedup = dedup;
+    }
+
+    public String getOperation() {
+        return operation;
+    }
+
+    /**
+     * append: write the rows. validate: write nothing, only check that the rows fit the table (its typed columns and
+     * their allowed evolution) and fail the exchange with IncompatibleSchemaException if not, so a route can reject
+     * one bad event before it is batched with good ones.
+     */
+    public void setOperation(String operation) {
+        this.operation = operation;
     }
 
     public int getMaxGroupRows() {

@@ -20,6 +20,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
 
     // Each writer is used only from its own table's lane thread.
     private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
+    private final Map<TableIdentifier, TableWriter> validators = new ConcurrentHashMap<>();
 
     public IcebergProducer(IcebergEndpoint endpoint) {
         super(endpoint);
@@ -47,6 +48,19 @@ public class IcebergProducer extends DefaultAsyncProducer {
             batch = new PendingBatch(exchange, callback, batchId, flatten(in.getMandatoryBody(List.class)));
         } catch (Exception e) {
             exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        if ("validate".equals(getEndpoint().getConfiguration().getOperation())) {
+            try {
+                // runs on the caller's thread: a quick check against the table's current schema, nothing written
+                TableWriter validator = validators.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t));
+                synchronized (validator) {
+                    validator.validate(batch.rows());
+                }
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
             callback.done(true);
             return true;
         }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import org.apache.iceberg.Schema;
@@ -28,6 +30,8 @@ import org.apache.iceberg.types.Types;
  * Turns a CloudEvent, a Map or a Record into a Record of the table's schema, walking the Iceberg type.
  */
 final class RowConverter {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Schema schema;
     private final OffsetDateTime ingestTime;
@@ -79,6 +83,14 @@ final class RowConverter {
             set(record, EventTableLayout.DATA_BYTES, ByteBuffer.wrap(data.toBytes()));
         }
         set(record, EventTableLayout.INGEST_TIME, ingestTime);
+        Types.NestedField payload = schema.findField(PayloadSchemas.PAYLOAD);
+        if (payload != null) {
+            JsonNode object = jsonObject(event);
+            if (object != null) {
+                record.setField(PayloadSchemas.PAYLOAD,
+                        struct(payload.type().asStructType(), JSON.convertValue(object, Map.class), "data"));
+            }
+        }
         for (Types.NestedField field : schema.columns()) {
             if (field.isRequired() && record.getField(field.name()) == null) {
                 throw new IllegalArgumentException("required field '" + field.name() + "' is missing");
@@ -91,6 +103,21 @@ final class RowConverter {
     private void set(GenericRecord record, String name, Object value) {
         if (value != null && schema.findField(name) != null) {
             record.setField(name, value);
+        }
+    }
+
+    /** The event's data as a JSON object, or null when it is not JSON or not an object. */
+    static JsonNode jsonObject(CloudEvent event) {
+        CloudEventData data = event.getData();
+        if (data == null
+                || !(data instanceof JsonEventData || JsonEventData.isJsonMediaType(event.getDataContentType()))) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(data.toBytes());
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 

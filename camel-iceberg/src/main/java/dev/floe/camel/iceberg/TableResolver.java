@@ -1,9 +1,18 @@
 package dev.floe.camel.iceberg;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Map;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.ResourceHelper;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SchemaParser;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
@@ -21,7 +30,7 @@ final class TableResolver {
     private TableResolver() {
     }
 
-    static Table loadOrCreate(Catalog catalog, TableIdentifier id, IcebergConfiguration conf) {
+    static Table loadOrCreate(Catalog catalog, TableIdentifier id, IcebergConfiguration conf, CamelContext camel) {
         try {
             return catalog.loadTable(id);
         } catch (NoSuchTableException e) {
@@ -31,7 +40,7 @@ final class TableResolver {
             }
         }
         createNamespace(catalog, id.namespace());
-        Schema schema = EventTableLayout.SCHEMA;
+        Schema schema = schemaFor(camel, conf);
         PartitionSpec spec = PartitionSpecParser.parse(schema, conf.getPartitionSpec());
         try {
             return catalog.createTable(id, schema, spec, createProperties(conf));
@@ -42,6 +51,31 @@ final class TableResolver {
             }
             throw e;
         }
+    }
+
+    /** The envelope layout, plus the declared payload struct for schemaMode=declared. */
+    static Schema schemaFor(CamelContext camel, IcebergConfiguration conf) {
+        if (!"declared".equals(conf.getSchemaMode())) {
+            return EventTableLayout.SCHEMA;
+        }
+        if (conf.getDeclaredSchema() == null) {
+            throw new IllegalArgumentException("schemaMode=declared needs declaredSchema");
+        }
+        String json = conf.getDeclaredSchema().trim();
+        if (!json.startsWith("{")) {
+            try {
+                try (java.io.InputStream in = ResourceHelper.resolveMandatoryResourceAsInputStream(camel, json)) {
+                    json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            } catch (Exception e) {
+                throw new IllegalArgumentException("cannot read declaredSchema " + conf.getDeclaredSchema(), e);
+            }
+        }
+        AtomicInteger ids = new AtomicInteger(EventTableLayout.SCHEMA.highestFieldId() + 1);
+        Type payload = TypeUtil.assignFreshIds(SchemaParser.fromJson(json).asStruct(), ids::incrementAndGet);
+        List<Types.NestedField> columns = new ArrayList<>(EventTableLayout.SCHEMA.columns());
+        columns.add(Types.NestedField.optional(ids.incrementAndGet(), PayloadSchemas.PAYLOAD, payload));
+        return new Schema(columns);
     }
 
     static Map<String, String> createProperties(IcebergConfiguration conf) {

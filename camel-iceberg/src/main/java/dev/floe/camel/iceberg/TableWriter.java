@@ -3,36 +3,44 @@ package dev.floe.camel.iceberg;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cloudevents.CloudEvent;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends groups of batches to one table: resolve the table, convert each batch's rows, write the data files, commit
- * once. A batch whose rows do not convert fails alone; the others of its group still commit. Used from the table's
- * commit lane only, so it needs no locking.
+ * Appends groups of batches to one table: resolve the table, evolve its typed columns, convert each batch's rows,
+ * write the data files, commit once. A batch whose rows do not fit fails alone; the others of its group still commit.
+ * Not thread-safe: the producer uses one instance per table from the table's lane, and another for validation.
  */
 final class TableWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableWriter.class);
 
     private final IcebergEndpoint endpoint;
+    private final IcebergConfiguration conf;
     private final TableIdentifier id;
     private final BatchCommitter committer;
     private Table table;
 
     TableWriter(IcebergEndpoint endpoint, TableIdentifier id) {
         this.endpoint = endpoint;
+        this.conf = endpoint.getConfiguration();
         this.id = id;
-        IcebergConfiguration conf = endpoint.getConfiguration();
         this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay());
     }
 
@@ -47,6 +55,9 @@ final class TableWriter {
         Table current;
         try {
             current = currentTable(group.get(0).batchId());
+            if (inferred()) {
+                evolve(current, group, failures);
+            }
         } catch (RuntimeException e) {
             group.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
@@ -54,11 +65,16 @@ final class TableWriter {
         RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC));
         List<Record> records = new ArrayList<>();
         List<PendingBatch> committing = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (PendingBatch batch : group) {
+            if (failures.containsKey(batch)) {
+                continue;
+            }
             try {
-                List<Record> converted = convert(converter, batch);
+                List<Record> converted = convert(converter, batch, conf.isDedup() ? seen : null);
                 records.addAll(converted);
-                rows.put(batch, converted.size());
+                // duplicates dropped by dedup are in the table all the same: they count as written
+                rows.put(batch, batch.rows().size());
                 committing.add(batch);
             } catch (IcebergWriteException e) {
                 failures.put(batch, e);
@@ -71,7 +87,7 @@ final class TableWriter {
         try {
             List<DataFile> files;
             try {
-                files = DataFileWriter.write(current, records, endpoint.getConfiguration().getTargetFileSizeBytes());
+                files = DataFileWriter.write(current, records, conf.getTargetFileSizeBytes());
             } catch (Exception e) {
                 throw new IcebergWriteException(id, batchIds, "write", e);
             }
@@ -86,10 +102,95 @@ final class TableWriter {
         }
     }
 
+    /**
+     * Checks that the rows would fit the table, evolution included, without writing anything.
+     *
+     * @throws IncompatibleSchemaException or IllegalArgumentException naming the field
+     */
+    void validate(List<?> rows) {
+        Table current = existingTable();
+        if (inferred()) {
+            PayloadSchemas.merge(payloadType(current), inferBatch(rows));
+        } else if ("declared".equals(conf.getSchemaMode())) {
+            RowConverter converter = new RowConverter(current != null
+                    ? current.schema()
+                    : TableResolver.schemaFor(endpoint.getCamelContext(), conf), OffsetDateTime.now(ZoneOffset.UTC));
+            rows.forEach(converter::convert);
+        }
+    }
+
+    /** The table if it exists (null: it will be created, so only the rows' own consistency can be checked). */
+    private Table existingTable() {
+        if (table == null) {
+            try {
+                table = endpoint.catalog().loadTable(id);
+            } catch (NoSuchTableException e) {
+                return null;
+            }
+        } else {
+            table.refresh();
+        }
+        return table;
+    }
+
+    private boolean inferred() {
+        return "inferred".equals(conf.getSchemaMode());
+    }
+
+    private void evolve(Table current, List<PendingBatch> group, Map<PendingBatch, RuntimeException> failures) {
+        boolean hasPayload = current.schema().findField(PayloadSchemas.PAYLOAD) != null;
+        Types.StructType payload = payloadType(current);
+        Types.StructType target = payload;
+        for (PendingBatch batch : group) {
+            try {
+                target = PayloadSchemas.merge(target, inferBatch(batch.rows()));
+            } catch (IncompatibleSchemaException e) {
+                failures.put(batch, new IcebergWriteException(id, batch.batchId(), "convert", e));
+            }
+        }
+        List<String> nowOptional = new ArrayList<>();
+        if (hasPayload) {
+            for (PendingBatch batch : group) {
+                for (Object row : batch.rows()) {
+                    JsonNode data = row instanceof CloudEvent event ? RowConverter.jsonObject(event) : null;
+                    if (data != null) {
+                        nowOptional.addAll(PayloadSchemas.missingRequired(payload, data, PayloadSchemas.PAYLOAD));
+                    }
+                }
+            }
+        }
+        if (target.fields().isEmpty() || target.equals(payload) && nowOptional.isEmpty()) {
+            return;
+        }
+        UpdateSchema update = current.updateSchema();
+        PayloadSchemas.apply(update, hasPayload ? payload : null, target);
+        nowOptional.stream().distinct().forEach(update::makeColumnOptional);
+        update.commit();
+        current.refresh();
+        LOG.info("Evolved the typed columns of {}: payload is now {}", id,
+                current.schema().findField(PayloadSchemas.PAYLOAD).type());
+    }
+
+    private static Types.StructType payloadType(Table current) {
+        Types.NestedField payload = current == null ? null : current.schema().findField(PayloadSchemas.PAYLOAD);
+        return payload == null ? Types.StructType.of() : payload.type().asStructType();
+    }
+
+    private static Types.StructType inferBatch(List<?> rows) {
+        Types.StructType merged = Types.StructType.of();
+        for (Object row : rows) {
+            JsonNode data = row instanceof CloudEvent event ? RowConverter.jsonObject(event) : null;
+            if (data != null) {
+                merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data));
+            }
+        }
+        return merged;
+    }
+
     private Table currentTable(String batchId) {
         try {
             if (table == null) {
-                table = TableResolver.loadOrCreate(endpoint.catalog(), id, endpoint.getConfiguration());
+                table = TableResolver.loadOrCreate(endpoint.catalog(), id, conf, endpoint.getCamelContext());
             } else {
                 // another writer (a replica, an operator) may have committed or evolved the table
                 table.refresh();
@@ -103,12 +204,17 @@ final class TableWriter {
         }
     }
 
-    private List<Record> convert(RowConverter converter, PendingBatch batch) {
+    private List<Record> convert(RowConverter converter, PendingBatch batch, Set<String> seen) {
         List<?> input = batch.rows();
         List<Record> records = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
+            Object row = input.get(i);
+            if (seen != null && row instanceof CloudEvent event
+                    && !seen.add(event.getSource() + "\u0000" + event.getId())) {
+                continue;
+            }
             try {
-                records.add(converter.convert(input.get(i)));
+                records.add(converter.convert(row));
             } catch (RuntimeException e) {
                 throw new IcebergWriteException(id, batch.batchId(), "convert",
                         new IllegalArgumentException("row " + i + ": " + e.getMessage(), e));
