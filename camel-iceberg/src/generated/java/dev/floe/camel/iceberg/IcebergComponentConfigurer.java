@@ -47,6 +47,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": getOrCreateConfiguration(target).setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": getOrCreateConfiguration(target).setDedup(property(camelContext, boolean.class, value)); return true;
+        case "identifierfields":
+        case "identifierFields": getOrCreateConfiguration(target).setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxgrouprows":
@@ -60,6 +62,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": getOrCreateConfiguration(target).setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": getOrCreateConfiguration(target).setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "writemode":
+        case "writeMode": getOrCreateConfiguration(target).setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -89,6 +93,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "identifierfields":
+        case "identifierFields": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxgrouprows":
@@ -102,6 +108,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "writemode":
+        case "writeMode": return java.lang.String.class;
         default: return null;
         }
     }
@@ -127,6 +135,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": return getOrCreateConfiguration(target).getDeclaredSchema();
         case "dedup": return getOrCreateConfiguration(target).isDedup();
+        case "identifierfields":
+        case "identifierFields": return getOrCreateConfiguration(target).getIdentifierFields();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxgrouprows":
@@ -140,6 +150,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": return getOrCreateConfiguration(target).getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return getOrCreateConfiguration(target).getTargetFileSizeBytes();
+        case "writemode":
+        case "writeMode": return getOrCreateConfiguration(target).getWriteMode();
         default: return null;
         }
     }

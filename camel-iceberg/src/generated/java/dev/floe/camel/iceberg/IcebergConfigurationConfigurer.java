@@ -37,6 +37,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": target.setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.setDedup(property(camelContext, boolean.class, value)); return true;
+        case "identifierfields":
+        case "identifierFields": target.setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": target.setMaxGroupRows(property(camelContext, int.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
@@ -48,6 +50,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": target.setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": target.setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "writemode":
+        case "writeMode": target.setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -69,6 +73,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "identifierfields":
+        case "identifierFields": return java.lang.String.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
         case "operation": return java.lang.String.class;
@@ -80,6 +86,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "writemode":
+        case "writeMode": return java.lang.String.class;
         default: return null;
         }
     }
@@ -102,6 +110,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": return target.getDeclaredSchema();
         case "dedup": return target.isDedup();
+        case "identifierfields":
+        case "identifierFields": return target.getIdentifierFields();
         case "maxgrouprows":
         case "maxGroupRows": return target.getMaxGroupRows();
         case "operation": return target.getOperation();
@@ -113,6 +123,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": return target.getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return target.getTargetFileSizeBytes();
+        case "writemode":
+        case "writeMode": return target.getWriteMode();
         default: return null;
         }
     }

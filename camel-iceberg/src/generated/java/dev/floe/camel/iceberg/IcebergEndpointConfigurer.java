@@ -37,6 +37,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": target.getConfiguration().setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.getConfiguration().setDedup(property(camelContext, boolean.class, value)); return true;
+        case "identifierfields":
+        case "identifierFields": target.getConfiguration().setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
         case "maxgrouprows":
@@ -50,6 +52,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": target.getConfiguration().setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": target.getConfiguration().setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "writemode":
+        case "writeMode": target.getConfiguration().setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -76,6 +80,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "identifierfields":
+        case "identifierFields": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
         case "maxgrouprows":
@@ -89,6 +95,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "writemode":
+        case "writeMode": return java.lang.String.class;
         default: return null;
         }
     }
@@ -111,6 +119,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": return target.getConfiguration().getDeclaredSchema();
         case "dedup": return target.getConfiguration().isDedup();
+        case "identifierfields":
+        case "identifierFields": return target.getConfiguration().getIdentifierFields();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
         case "maxgrouprows":
@@ -124,6 +134,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": return target.getConfiguration().getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return target.getConfiguration().getTargetFileSizeBytes();
+        case "writemode":
+        case "writeMode": return target.getConfiguration().getWriteMode();
         default: return null;
         }
     }

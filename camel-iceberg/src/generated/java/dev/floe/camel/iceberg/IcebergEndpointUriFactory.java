@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(16);
+        Set<String> props = new HashSet<>(18);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -32,6 +32,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("commitRetryDelay");
         props.add("declaredSchema");
         props.add("dedup");
+        props.add("identifierFields");
         props.add("lazyStartProducer");
         props.add("maxGroupRows");
         props.add("operation");
@@ -40,6 +41,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("table");
         props.add("tableProperties");
         props.add("targetFileSizeBytes");
+        props.add("writeMode");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         SECRET_PROPERTY_NAMES = Collections.emptySet();
         Map<String, String> prefixes = new HashMap<>(2);

@@ -1,10 +1,14 @@
 package dev.floe.camel.iceberg;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -39,16 +43,31 @@ final class BatchCommitter {
     }
 
     long commit(Table table, String batchId, List<DataFile> files) {
+        return commit(table, batchId, files, List.of());
+    }
+
+    /** One AppendFiles, or one RowDelta when there are delete files (upserts). */
+    long commit(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes) {
+        List<ContentFile<?>> written = new ArrayList<>(files);
+        written.addAll(deletes);
         Snapshot before = table.currentSnapshot();
         Long beforeId = before == null ? null : before.snapshotId();
         long delay = Math.max(1, initialDelayMs);
         for (int attempt = 0;; attempt++) {
             RuntimeException failure;
             try {
-                AppendFiles append = table.newAppend();
-                files.forEach(append::appendFile);
-                append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
-                append.commit();
+                if (deletes.isEmpty()) {
+                    AppendFiles append = table.newAppend();
+                    files.forEach(append::appendFile);
+                    append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+                    append.commit();
+                } else {
+                    RowDelta delta = table.newRowDelta();
+                    files.forEach(delta::addRows);
+                    deletes.forEach(delta::addDeletes);
+                    delta.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+                    delta.commit();
+                }
                 Long committed = findBatch(table, batchId, beforeId);
                 if (committed != null) {
                     return committed;
@@ -56,7 +75,7 @@ final class BatchCommitter {
                 return table.currentSnapshot().snapshotId();
             } catch (ValidationException | NoSuchTableException | ForbiddenException | NotAuthorizedException e) {
                 // retrying cannot help; nothing was committed
-                DataFileWriter.delete(table.io(), files);
+                DataFileWriter.delete(table.io(), written);
                 throw new IcebergWriteException(id, batchId, "commit", e);
             } catch (RuntimeException e) {
                 failure = e;
@@ -81,7 +100,7 @@ final class BatchCommitter {
             }
             if (attempt >= retries) {
                 if (!(failure instanceof CommitStateUnknownException)) {
-                    DataFileWriter.delete(table.io(), files);
+                    DataFileWriter.delete(table.io(), written);
                 }
                 throw new IcebergWriteException(id, batchId, "commit", failure);
             }

@@ -2,11 +2,17 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
@@ -32,6 +38,14 @@ final class DataFileWriter {
     }
 
     static List<DataFile> write(Table table, List<Record> records, Long targetFileSize) throws IOException {
+        return Arrays.asList(write(table, records, null, null, targetFileSize).dataFiles());
+    }
+
+    /**
+     * Writes the records; with a key schema, as upserts (and, for the indexes in {@code deletes}, deletes) of that key.
+     */
+    static WriteResult write(Table table, List<Record> records, BitSet deletes, Schema keySchema, Long targetFileSize)
+            throws IOException {
         FileFormat format = FileFormat.fromString(table.properties()
                 .getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT)
                 .toUpperCase(Locale.ROOT));
@@ -39,16 +53,38 @@ final class DataFileWriter {
                 ? targetFileSize
                 : PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
                         TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-        FileWriterFactory<Record> writers = new GenericFileWriterFactory.Builder(table)
+        GenericFileWriterFactory.Builder factory = new GenericFileWriterFactory.Builder(table)
                 .dataFileFormat(format)
                 .dataSchema(table.schema())
-                .writerProperties(table.properties())
-                .build();
+                .writerProperties(table.properties());
+        if (keySchema != null) {
+            factory.deleteFileFormat(format)
+                    .equalityFieldIds(TypeUtil.indexById(keySchema.asStruct()).entrySet().stream()
+                            .filter(e -> e.getValue().type().isPrimitiveType()).mapToInt(Map.Entry::getKey).toArray())
+                    .equalityDeleteRowSchema(keySchema);
+        }
+        FileWriterFactory<Record> writers = factory.build();
         // a random operation id keeps file names unique across replicas and retries
         OutputFileFactory files = OutputFileFactory.builderFor(table, 1, 1)
                 .format(format)
                 .operationId(UUID.randomUUID().toString())
                 .build();
+        if (keySchema != null) {
+            UpsertWriter upserts = new UpsertWriter(table, format, writers, files, target, keySchema);
+            try {
+                for (int i = 0; i < records.size(); i++) {
+                    if (deletes != null && deletes.get(i)) {
+                        upserts.delete(records.get(i));
+                    } else {
+                        upserts.write(records.get(i));
+                    }
+                }
+                return upserts.complete();
+            } catch (IOException | RuntimeException e) {
+                upserts.abort();
+                throw e;
+            }
+        }
         TaskWriter<Record> writer = table.spec().isUnpartitioned()
                 ? new UnpartitionedWriter<>(table.spec(), format, writers, files, table.io(), target)
                 : new PartitionedRecordWriter(table, format, writers, files, target);
@@ -56,7 +92,7 @@ final class DataFileWriter {
             for (Record record : records) {
                 writer.write(record);
             }
-            return Arrays.asList(writer.dataFiles());
+            return writer.complete();
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
@@ -84,8 +120,8 @@ final class DataFileWriter {
         }
     }
 
-    static void delete(FileIO io, List<DataFile> files) {
-        for (DataFile file : files) {
+    static void delete(FileIO io, List<? extends ContentFile<?>> files) {
+        for (ContentFile<?> file : files) {
             try {
                 io.deleteFile(file.location());
             } catch (RuntimeException e) {

@@ -35,6 +35,10 @@ public class IcebergConfiguration implements Cloneable {
     private String declaredSchema;
     @UriParam(defaultValue = "true")
     private boolean dedup = true;
+    @UriParam(enums = "append,upsert", defaultValue = "append")
+    private String writeMode = "append";
+    @UriParam
+    private String identifierFields;
     @UriParam(enums = "append,validate", defaultValue = "append")
     private String operation = "append";
     @UriParam(label = "advanced", defaultValue = "100000")
@@ -160,6 +164,31 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setDedup(boolean dedup) {
         this.dedup = dedup;
+    }
+
+    public String getWriteMode() {
+        return writeMode;
+    }
+
+    /**
+     * append: every row is added. upsert: a row replaces the row with the same identifierFields (equality delete plus
+     * insert, format v2); a CloudEvent with extension op=d, or a Debezium change event with op d, deletes it. Debezium
+     * change events (data with op and after/before) are unwrapped: after (or before, for deletes) is the row's data.
+     */
+    public void setWriteMode(String writeMode) {
+        this.writeMode = writeMode;
+    }
+
+    public String getIdentifierFields() {
+        return identifierFields;
+    }
+
+    /**
+     * For writeMode=upsert: the comma-separated columns that identify a row, e.g. source,id or subject or payload.id
+     * (a typed column from the data).
+     */
+    public void setIdentifierFields(String identifierFields) {
+        this.identifierFields = identifierFields;
     }
 
     public String getOperation() {

@@ -35,10 +35,17 @@ final class RowConverter {
 
     private final Schema schema;
     private final OffsetDateTime ingestTime;
+    private final boolean changeEvents;
 
     RowConverter(Schema schema, OffsetDateTime ingestTime) {
+        this(schema, ingestTime, false);
+    }
+
+    /** @param changeEvents unwrap Debezium-style change events (upsert mode) */
+    RowConverter(Schema schema, OffsetDateTime ingestTime, boolean changeEvents) {
         this.schema = schema;
         this.ingestTime = ingestTime;
+        this.changeEvents = changeEvents;
     }
 
     Record convert(Object row) {
@@ -85,7 +92,7 @@ final class RowConverter {
         set(record, EventTableLayout.INGEST_TIME, ingestTime);
         Types.NestedField payload = schema.findField(PayloadSchemas.PAYLOAD);
         if (payload != null) {
-            JsonNode object = jsonObject(event);
+            JsonNode object = payloadObject(event, changeEvents);
             if (object != null) {
                 record.setField(PayloadSchemas.PAYLOAD,
                         struct(payload.type().asStructType(), JSON.convertValue(object, Map.class), "data"));
@@ -104,6 +111,42 @@ final class RowConverter {
         if (value != null && schema.findField(name) != null) {
             record.setField(name, value);
         }
+    }
+
+    /** The row's typed data: the data object, or for a change event its after (before for a delete) image. */
+    static JsonNode payloadObject(CloudEvent event, boolean changeEvents) {
+        JsonNode data = jsonObject(event);
+        if (changeEvents && isChangeEvent(data)) {
+            JsonNode image = data.get("op").asText().equals("d") ? data.get("before") : data.get("after");
+            return image != null && image.isObject() ? image : null;
+        }
+        return data;
+    }
+
+    private static boolean isChangeEvent(JsonNode data) {
+        return data != null && data.path("op").isTextual() && (data.has("after") || data.has("before"));
+    }
+
+    /**
+     * True when the event deletes its row: extension op=d, or a change event with op d. Otherwise c, r, u or no op
+     * at all upsert it.
+     *
+     * @throws IllegalArgumentException for any other op
+     */
+    static boolean isDelete(CloudEvent event) {
+        Object op = event.getExtension("op");
+        if (op == null) {
+            JsonNode data = jsonObject(event);
+            op = isChangeEvent(data) ? data.get("op").asText() : null;
+        }
+        if (op == null) {
+            return false;
+        }
+        return switch (op.toString()) {
+            case "c", "r", "u" -> false;
+            case "d" -> true;
+            default -> throw new IllegalArgumentException("unknown op '" + op + "': expected c, r, u or d");
+        };
     }
 
     /** The event's data as a JSON object, or null when it is not JSON or not an object. */

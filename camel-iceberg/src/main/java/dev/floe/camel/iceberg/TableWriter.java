@@ -3,6 +3,8 @@ package dev.floe.camel.iceberg;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -13,6 +15,9 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.io.WriteResult;
+import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -62,8 +67,9 @@ final class TableWriter {
             group.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
         }
-        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC));
+        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), upsert());
         List<Record> records = new ArrayList<>();
+        BitSet deletes = new BitSet();
         List<PendingBatch> committing = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (PendingBatch batch : group) {
@@ -71,12 +77,15 @@ final class TableWriter {
                 continue;
             }
             try {
-                List<Record> converted = convert(converter, batch, conf.isDedup() ? seen : null);
+                List<Record> converted = convert(converter, batch, conf.isDedup() && !upsert() ? seen : null,
+                        deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
                 rows.put(batch, batch.rows().size());
                 committing.add(batch);
             } catch (IcebergWriteException e) {
+                // the failed batch's rows are not kept, nor are its delete marks
+                deletes.clear(records.size(), Math.max(records.size(), deletes.length()));
                 failures.put(batch, e);
             }
         }
@@ -85,13 +94,17 @@ final class TableWriter {
         }
         String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
         try {
-            List<DataFile> files;
+            WriteResult written;
             try {
-                files = DataFileWriter.write(current, records, conf.getTargetFileSizeBytes());
+                written = DataFileWriter.write(current, records, deletes, upsert() ? keySchema(current) : null,
+                        conf.getTargetFileSizeBytes());
+            } catch (IcebergWriteException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IcebergWriteException(id, batchIds, "write", e);
             }
-            long snapshotId = committer.commit(current, batchIds, files);
+            List<DataFile> files = Arrays.asList(written.dataFiles());
+            long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()));
             long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
             LOG.debug("Committed {} batches to {}: {} rows, {} files, snapshot {}", committing.size(), id,
                     records.size(), files.size(), snapshotId);
@@ -133,6 +146,29 @@ final class TableWriter {
         return table;
     }
 
+    private boolean upsert() {
+        return "upsert".equals(conf.getWriteMode());
+    }
+
+    /** The identifier columns, as the schema of the equality deletes. */
+    private Schema keySchema(Table current) {
+        if (conf.getIdentifierFields() == null || conf.getIdentifierFields().isBlank()) {
+            throw new IcebergWriteException(id, "-", "write",
+                    new IllegalArgumentException(
+                            "writeMode=upsert needs identifierFields, e.g. source,id or payload.id"));
+        }
+        Set<Integer> ids = new HashSet<>();
+        for (String name : conf.getIdentifierFields().split(",")) {
+            Types.NestedField field = current.schema().findField(name.trim());
+            if (field == null || !field.type().isPrimitiveType()) {
+                throw new IcebergWriteException(id, "-", "write", new IllegalArgumentException(
+                        "identifier field '" + name.trim() + "' is not a primitive column of the table"));
+            }
+            ids.add(field.fieldId());
+        }
+        return TypeUtil.select(current.schema(), ids);
+    }
+
     private boolean inferred() {
         return "inferred".equals(conf.getSchemaMode());
     }
@@ -152,7 +188,9 @@ final class TableWriter {
         if (hasPayload) {
             for (PendingBatch batch : group) {
                 for (Object row : batch.rows()) {
-                    JsonNode data = row instanceof CloudEvent event ? RowConverter.jsonObject(event) : null;
+                    JsonNode data = row instanceof CloudEvent event
+                            ? RowConverter.payloadObject(event, upsert())
+                            : null;
                     if (data != null) {
                         nowOptional.addAll(PayloadSchemas.missingRequired(payload, data, PayloadSchemas.PAYLOAD));
                     }
@@ -176,10 +214,14 @@ final class TableWriter {
         return payload == null ? Types.StructType.of() : payload.type().asStructType();
     }
 
-    private static Types.StructType inferBatch(List<?> rows) {
+    private Types.StructType inferBatch(List<?> rows) {
+        return inferBatch(rows, upsert());
+    }
+
+    private static Types.StructType inferBatch(List<?> rows, boolean changeEvents) {
         Types.StructType merged = Types.StructType.of();
         for (Object row : rows) {
-            JsonNode data = row instanceof CloudEvent event ? RowConverter.jsonObject(event) : null;
+            JsonNode data = row instanceof CloudEvent event ? RowConverter.payloadObject(event, changeEvents) : null;
             if (data != null) {
                 merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data));
             }
@@ -204,7 +246,8 @@ final class TableWriter {
         }
     }
 
-    private List<Record> convert(RowConverter converter, PendingBatch batch, Set<String> seen) {
+    private List<Record> convert(RowConverter converter, PendingBatch batch, Set<String> seen, BitSet deletes,
+            int offset) {
         List<?> input = batch.rows();
         List<Record> records = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
@@ -214,6 +257,9 @@ final class TableWriter {
                 continue;
             }
             try {
+                if (upsert() && row instanceof CloudEvent event && RowConverter.isDelete(event)) {
+                    deletes.set(offset + records.size());
+                }
                 records.add(converter.convert(row));
             } catch (RuntimeException e) {
                 throw new IcebergWriteException(id, batch.batchId(), "convert",
