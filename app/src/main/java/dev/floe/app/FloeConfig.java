@@ -1,6 +1,7 @@
 package dev.floe.app;
 
 import java.util.Map;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -29,6 +30,49 @@ public interface FloeConfig {
     String table();
 
     Http http();
+
+    Routing routing();
+
+    /** Per-table settings, keyed by table identifier (quote it: floe.tables."sales.orders".schema-mode). */
+    Map<String, TableSettings> tables();
+
+    interface Routing {
+
+        /** The context attribute or extension whose value picks the table. */
+        @WithDefault("type")
+        String attribute();
+
+        /** Allow-list: exact values or globs (* matches anything) → table identifiers. */
+        Map<String, String> rules();
+
+        /** What to do with an event no rule matches: default (write it to floe.table) or reject (422). */
+        @WithDefault("default")
+        String unmatched();
+    }
+
+    interface TableSettings {
+
+        /** Partition spec applied when the table is created, e.g. day(time), identity(type). */
+        Optional<String> partitionSpec();
+
+        /** envelope, inferred or declared (see the iceberg component's schemaMode). */
+        @WithDefault("envelope")
+        String schemaMode();
+
+        /** For schema-mode declared: Iceberg schema JSON of the payload, inline or file:/classpath: */
+        Optional<String> declaredSchema();
+
+        /** append or upsert. */
+        @WithDefault("append")
+        String writeMode();
+
+        /** For write-mode upsert, e.g. payload.id or subject. */
+        Optional<String> identifierFields();
+
+        /** Write an event once when source and id repeat within one commit. */
+        @WithDefault("true")
+        boolean dedup();
+    }
 
     Batch batch();
 

@@ -1,5 +1,7 @@
 package dev.floe.app.batch;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import dev.floe.app.FloeMetrics;
@@ -23,26 +25,32 @@ public class AwaitCommit extends AsyncProcessorSupport {
     FloeMetrics metrics;
 
     @Override
+    @SuppressWarnings("unchecked")
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        CommitTicket ticket = exchange.getProperty(CommitTicket.PROPERTY, CommitTicket.class);
-        if (ticket == null) {
+        List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
+        if (tickets == null) {
             exchange.setException(new IllegalStateException(
                     "no commit ticket on the exchange: the route must admit events (process: admission) before aggregating"));
             callback.done(true);
             return true;
         }
-        ticket.committed().whenComplete((snapshotId, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-                exchange.setException(cause instanceof BatchFailedException
-                        ? cause
-                        : new BatchFailedException("the batch was not committed: " + cause.getMessage(), cause));
-            } else {
-                exchange.getMessage().setHeader(IcebergConstants.SNAPSHOT_ID, snapshotId);
-                metrics.accepted(ticket.route(), ticket.events());
-            }
-            callback.done(false);
-        });
+        CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+                        exchange.setException(cause instanceof BatchFailedException
+                                ? cause
+                                : new BatchFailedException("the batch was not committed: " + cause.getMessage(),
+                                        cause));
+                    } else {
+                        // the snapshot of the last table to commit; one table is the common case
+                        exchange.getMessage().setHeader(IcebergConstants.SNAPSHOT_ID,
+                                tickets.isEmpty() ? null : tickets.get(tickets.size() - 1).committed().join());
+                        metrics.accepted(exchange.getFromRouteId(),
+                                tickets.stream().mapToInt(CommitTicket::events).sum());
+                    }
+                    callback.done(false);
+                });
         return false;
     }
 }

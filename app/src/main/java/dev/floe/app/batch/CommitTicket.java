@@ -10,6 +10,8 @@ public final class CommitTicket {
 
     /** Exchange property holding the ticket of a request or message. */
     public static final String PROPERTY = "FloeCommitTicket";
+    /** Exchange property holding every ticket of a request (one per table it writes to). */
+    public static final String ALL = "FloeCommitTickets";
 
     private final String route;
     private final int events;

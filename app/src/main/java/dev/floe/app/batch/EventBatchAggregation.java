@@ -30,6 +30,8 @@ public class EventBatchAggregation implements AggregationStrategy {
     public static final String BYTES = "FloeBatchBytes";
     /** Exchange property set by a source reader: the size of its input, counted into {@link #BYTES}. */
     public static final String INPUT_BYTES = "FloeInputBytes";
+    /** Header: the iceberg: endpoint URI (with the table's settings) that commits the batch. */
+    public static final String ENDPOINT = "FloeTableEndpoint";
     private static final String TICKETS = "FloeBatchTickets";
 
     @Inject
@@ -45,8 +47,10 @@ public class EventBatchAggregation implements AggregationStrategy {
             // the aggregator hands us a copy: make it a batch that carries only what the commit needs
             batch = incoming;
             String table = batch.getIn().getHeader(IcebergConstants.TABLE, String.class);
+            String endpoint = batch.getIn().getHeader(ENDPOINT, String.class);
             batch.getIn().removeHeaders("*");
             batch.getIn().setHeader(IcebergConstants.TABLE, table);
+            batch.getIn().setHeader(ENDPOINT, endpoint);
             batch.getIn().setBody(new ArrayList<>(events));
             batch.setProperty(TICKETS, new ArrayList<CommitTicket>());
             batch.setProperty(EVENTS, 0);

@@ -11,6 +11,8 @@ import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
 import dev.floe.app.batch.BatchFailedException;
 import dev.floe.app.batch.TooManyPendingException;
+import dev.floe.app.routing.UnroutableEventException;
+import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
 import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import dev.floe.camel.iceberg.cloudevents.Violation;
@@ -53,6 +55,11 @@ public class HttpProblemResponder implements Processor {
             List<Map<String, String>> errors = invalid.violations().stream()
                     .map(EventViolations::toMap).toList();
             problem.put("errors", errors);
+        } else if (error instanceof UnroutableEventException || error instanceof IncompatibleSchemaException) {
+            status = 422;
+            reason = error instanceof UnroutableEventException ? "unroutable" : "incompatible-schema";
+            problem.put("title", "Unprocessable Content");
+            problem.put("detail", error.getMessage());
         } else if (error instanceof UnsupportedFormatException) {
             status = 415;
             reason = "unsupported-format";

@@ -41,6 +41,7 @@ final class TableWriter {
     private final TableIdentifier id;
     private final BatchCommitter committer;
     private Table table;
+    private long refreshedAt;
 
     TableWriter(IcebergEndpoint endpoint, TableIdentifier id) {
         this.endpoint = endpoint;
@@ -121,27 +122,51 @@ final class TableWriter {
      * @throws IncompatibleSchemaException or IllegalArgumentException naming the field
      */
     void validate(List<?> rows) {
-        Table current = existingTable();
-        if (inferred()) {
-            PayloadSchemas.merge(payloadType(current), inferBatch(rows));
-        } else if ("declared".equals(conf.getSchemaMode())) {
-            RowConverter converter = new RowConverter(current != null
-                    ? current.schema()
-                    : TableResolver.schemaFor(endpoint.getCamelContext(), conf), OffsetDateTime.now(ZoneOffset.UTC));
-            rows.forEach(converter::convert);
+        if (!inferred() && !"declared".equals(conf.getSchemaMode())) {
+            return; // the envelope layout takes any CloudEvent
+        }
+        try {
+            validate(rows, existingTable(false));
+        } catch (IncompatibleSchemaException e) {
+            // the cached schema may be behind a replica's evolution: judge again on a fresh one
+            validate(rows, existingTable(true));
         }
     }
 
-    /** The table if it exists (null: it will be created, so only the rows' own consistency can be checked). */
-    private Table existingTable() {
+    private void validate(List<?> rows, Table current) {
+        if (inferred()) {
+            PayloadSchemas.merge(payloadType(current), inferBatch(rows));
+            return;
+        }
+        RowConverter converter = new RowConverter(current != null
+                ? current.schema()
+                : TableResolver.schemaFor(endpoint.getCamelContext(), conf), OffsetDateTime.now(ZoneOffset.UTC));
+        for (int i = 0; i < rows.size(); i++) {
+            try {
+                converter.convert(rows.get(i));
+            } catch (RuntimeException e) {
+                throw new IncompatibleSchemaException(
+                        "row " + i + " does not fit the declared schema: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The table if it exists (null: it will be created, so only the rows' own consistency can be checked). Refreshed
+     * at most once a second unless forced, so validating every request does not read the catalog every time.
+     */
+    private Table existingTable(boolean forceRefresh) {
+        long now = System.nanoTime();
         if (table == null) {
             try {
                 table = endpoint.catalog().loadTable(id);
+                refreshedAt = now;
             } catch (NoSuchTableException e) {
                 return null;
             }
-        } else {
+        } else if (forceRefresh || now - refreshedAt > 1_000_000_000L) {
             table.refresh();
+            refreshedAt = now;
         }
         return table;
     }

@@ -1,0 +1,142 @@
+package dev.floe.app.routing;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.floe.app.FloeConfig;
+import dev.floe.app.batch.BatchFailedException;
+import dev.floe.camel.iceberg.IncompatibleSchemaException;
+import dev.floe.camel.iceberg.TableNames;
+import io.cloudevents.CloudEvent;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+
+/**
+ * Picks each event's table from an allow-list of rules on one attribute (default: type), then checks that the events
+ * fit their tables' typed columns, before anything is admitted: a request is all-or-nothing. Replaces the body (a List
+ * of CloudEvents) with one {@link TableBatch} per table.
+ * <p>
+ * Event text only selects among configured tables; it never becomes an identifier. Every configured identifier is
+ * checked at start-up.
+ */
+@ApplicationScoped
+@Startup
+@Named("tableRouter")
+public class TableRouter implements Processor {
+
+    private record Rule(String pattern, Pattern glob, String table) {
+    }
+
+    @Inject
+    FloeConfig config;
+    @Inject
+    ProducerTemplate producer;
+
+    private final List<Rule> rules = new ArrayList<>();
+    private final Map<String, String> endpoints = new LinkedHashMap<>();
+    private String defaultTable;
+    private boolean rejectUnmatched;
+
+    @PostConstruct
+    void init() {
+        defaultTable = TableNames.parse(config.table()).toString();
+        config.routing().rules().forEach((pattern, table) -> rules.add(
+                new Rule(pattern, Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q")),
+                        TableNames.parse(table.trim()).toString())));
+        // exact values first, then the longest (most specific) glob
+        rules.sort(Comparator.comparing((Rule r) -> r.pattern().contains("*"))
+                .thenComparing(r -> -r.pattern().length()));
+        config.tables().keySet().forEach(TableNames::parse);
+        String unmatched = config.routing().unmatched();
+        if (!unmatched.equals("default") && !unmatched.equals("reject")) {
+            throw new IllegalArgumentException("floe.routing.unmatched must be default or reject, not " + unmatched);
+        }
+        rejectUnmatched = unmatched.equals("reject");
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void process(Exchange exchange) {
+        List<CloudEvent> events = exchange.getIn().getBody(List.class);
+        Map<String, List<CloudEvent>> byTable = new LinkedHashMap<>();
+        for (CloudEvent event : events) {
+            byTable.computeIfAbsent(tableFor(event), t -> new ArrayList<>()).add(event);
+        }
+        List<TableBatch> batches = new ArrayList<>();
+        for (Map.Entry<String, List<CloudEvent>> entry : byTable.entrySet()) {
+            TableBatch batch = new TableBatch(entry.getKey(), endpointUri(entry.getKey()), entry.getValue());
+            if (hasTypedColumns(batch.table())) {
+                Exchange checked = producer.send(batch.endpointUri() + "&operation=validate",
+                        e -> e.getIn().setBody(batch.events()));
+                Exception error = checked.getException();
+                if (error instanceof IncompatibleSchemaException incompatible) {
+                    throw incompatible; // the events do not fit: 422
+                }
+                if (error != null) {
+                    // the catalog could not be asked: the client should retry later
+                    throw new BatchFailedException("the table " + batch.table() + " could not be checked: "
+                            + error.getMessage(), error);
+                }
+            }
+            batches.add(batch);
+        }
+        exchange.getIn().setBody(batches);
+    }
+
+    private boolean hasTypedColumns(String table) {
+        FloeConfig.TableSettings settings = config.tables().get(table);
+        return settings != null && !settings.schemaMode().equals("envelope");
+    }
+
+    String tableFor(CloudEvent event) {
+        String attribute = config.routing().attribute();
+        Object value = event.getAttributeNames().contains(attribute)
+                ? event.getAttribute(attribute)
+                : event.getExtension(attribute);
+        if (value != null) {
+            String text = value.toString();
+            for (Rule rule : rules) {
+                if (rule.glob().matcher(text).matches()) {
+                    return rule.table();
+                }
+            }
+        }
+        if (rejectUnmatched) {
+            throw new UnroutableEventException("no table for event " + event.getId() + ": its " + attribute + " '"
+                    + (value == null ? "" : clip(value.toString()))
+                    + "' matches no floe.routing.rules pattern");
+        }
+        return defaultTable;
+    }
+
+    /** The iceberg: endpoint for a table, with its floe.tables settings as endpoint options. */
+    public String endpointUri(String table) {
+        return endpoints.computeIfAbsent(table, t -> {
+            StringBuilder uri = new StringBuilder("iceberg:").append(t).append("?autoCreateTable=true");
+            FloeConfig.TableSettings settings = config.tables().get(t);
+            if (settings != null) {
+                settings.partitionSpec().ifPresent(spec -> uri.append("&partitionSpec=RAW(").append(spec).append(')'));
+                uri.append("&schemaMode=").append(settings.schemaMode());
+                settings.declaredSchema().ifPresent(s -> uri.append("&declaredSchema=RAW(").append(s).append(')'));
+                uri.append("&writeMode=").append(settings.writeMode());
+                settings.identifierFields().ifPresent(f -> uri.append("&identifierFields=RAW(").append(f).append(')'));
+                uri.append("&dedup=").append(settings.dedup());
+            }
+            return uri.toString();
+        });
+    }
+
+    private static String clip(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+}
