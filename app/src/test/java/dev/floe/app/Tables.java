@@ -12,12 +12,12 @@ import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /** Reads rows back with Iceberg's own generic reader, as a user would. */
-final class Tables {
+public final class Tables {
 
     private Tables() {
     }
 
-    static List<Record> rowsWithIdPrefix(Catalog catalog, String table, String prefix) {
+    public static List<Record> rowsWithIdPrefix(Catalog catalog, String table, String prefix) {
         TableIdentifier id = TableIdentifier.parse(table);
         if (!catalog.tableExists(id)) {
             return List.of();

@@ -16,13 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import dev.floe.app.Tables;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.CloseableIterable;
 
 /** What every catalog setup must do, from a user's side: HTTP in, rows out of the same catalog. */
 final class CatalogScenarios {
@@ -50,18 +47,8 @@ final class CatalogScenarios {
     }
 
     static Map<String, Long> idCounts(Catalog catalog, String prefix, TableIdentifier id) {
-        if (!catalog.tableExists(id)) {
-            return Map.of();
-        }
-        Table table = catalog.loadTable(id);
-        List<String> ids = new ArrayList<>();
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(table).where(Expressions.startsWith("id", prefix))
-                .build()) {
-            rows.forEach(r -> ids.add((String) r.getField("id")));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return ids.stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+        return Tables.rowsWithIdPrefix(catalog, id.toString(), prefix).stream()
+                .collect(Collectors.groupingBy(r -> (String) r.getField("id"), Collectors.counting()));
     }
 
     /** Events sent over HTTP come back, once each, through the catalog; returns the table's data file paths. */
