@@ -1,8 +1,10 @@
 package dev.floe.app;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +37,10 @@ public class FloeMetrics {
                 .register(registry).record(events);
         Timer.builder("floe.commit.duration").tag("table", String.valueOf(table)).register(registry)
                 .record(millis, TimeUnit.MILLISECONDS);
+    }
+
+    public void pendingEvents(Supplier<Number> pending) {
+        Gauge.builder("floe.events.pending", pending).register(registry);
     }
 
     public void commitFailed(String table) {

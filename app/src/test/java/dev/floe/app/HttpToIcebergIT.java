@@ -185,7 +185,8 @@ class HttpToIcebergIT {
                     .contains("floe_events_accepted_total{route=\"http-to-iceberg\"}")
                     .contains("floe_batches_committed_total{table=\"default.events\"}")
                     .contains("floe_batch_size_events_count{table=\"default.events\"}")
-                    .contains("floe_commit_duration_seconds_count{table=\"default.events\"}");
+                    .contains("floe_commit_duration_seconds_count{table=\"default.events\"}")
+                    .containsPattern("(?m)^floe_events_pending [0-9.]+$");
         });
     }
 }

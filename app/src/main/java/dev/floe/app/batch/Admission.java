@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.floe.app.routing.TableBatch;
+import jakarta.annotation.PostConstruct;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.floe.app.FloeConfig;
@@ -68,7 +69,8 @@ public class Admission implements Processor {
         return ticket;
     }
 
-    public long pending() {
-        return pending.get();
+    @PostConstruct
+    void exposePending() {
+        metrics.pendingEvents(pending::get);
     }
 }

@@ -15,7 +15,6 @@ import dev.floe.app.routing.UnroutableEventException;
 import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
 import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
-import dev.floe.camel.iceberg.cloudevents.Violation;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -53,7 +52,7 @@ public class HttpProblemResponder implements Processor {
             problem.put("title", "Invalid CloudEvent");
             problem.put("detail", invalid.getMessage());
             List<Map<String, String>> errors = invalid.violations().stream()
-                    .map(EventViolations::toMap).toList();
+                    .map(v -> Map.of("attribute", v.attribute(), "reason", v.reason())).toList();
             problem.put("errors", errors);
         } else if (error instanceof UnroutableEventException || error instanceof IncompatibleSchemaException) {
             status = 422;
@@ -97,15 +96,5 @@ public class HttpProblemResponder implements Processor {
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
         out.setBody(json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static final class EventViolations {
-
-        static Map<String, String> toMap(Violation v) {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("attribute", v.attribute());
-            m.put("reason", v.reason());
-            return m;
-        }
     }
 }
