@@ -149,6 +149,24 @@ class SchemaModesTest extends CamelTestSupport {
     }
 
     @Test
+    void aRequiredColumnAnEventLacksBecomesOptional() throws Exception {
+        // a table someone created with a required typed column
+        List<Types.NestedField> columns = new ArrayList<>(EventTableLayout.SCHEMA.columns());
+        columns.add(Types.NestedField.optional(100, "payload", Types.StructType.of(
+                Types.NestedField.required(101, "sku", Types.StringType.get()),
+                Types.NestedField.optional(102, "qty", Types.IntegerType.get()))));
+        catalog.createTable(TableIdentifier.of("s", "required"), new org.apache.iceberg.Schema(columns));
+
+        template.sendBody("iceberg:s.required?schemaMode=inferred", List.of(event("1", "{\"qty\":2}")));
+
+        Table t = table("required");
+        assertThat(t.schema().findField("payload.sku").isOptional()).isTrue();
+        Record payload = (Record) rows("required").get(0).getField("payload");
+        assertThat(payload.getField("sku")).isNull();
+        assertThat(payload.getField("qty")).isEqualTo(2);
+    }
+
+    @Test
     void dedupWithinACommit() throws Exception {
         template.sendBody("iceberg:s.dedup", List.of(event("1", "{}"), event("1", "{}"), event("2", "{}")));
         assertThat(rows("dedup")).hasSize(2);
