@@ -401,7 +401,7 @@ class KameletRulesTest {
         kamelets().forEach(k -> byName.put(k.name(), k));
         List<String> errors = new ArrayList<>();
         int refs = 0;
-        for (Path file : Repository.files(Repository.K8S, ".yaml")) {
+        for (Path file : Repository.files(Repository.K8S.resolve("camel-k"), ".yaml")) {
             for (JsonNode doc : Repository.documents(file)) {
                 if (!"Pipe".equals(doc.path("kind").asText())) {
                     continue;
