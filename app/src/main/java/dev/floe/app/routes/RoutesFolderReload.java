@@ -87,12 +87,18 @@ public class RoutesFolderReload extends RouteWatcherReloadStrategy {
             }
             LOG.info("Route files changed: {}; reloading the routes", changed);
             onRouteReload(resources, false);
+            setLastError(null);
             incSucceededCounter();
         } catch (Exception e) {
             incFailedCounter();
             setLastError(e);
             LOG.warn("Reloading the routes from {} failed: {}", folder, e.getMessage(), e);
         }
+    }
+
+    /** Whether the last reload failed: then the routes of the folder are not running. */
+    public boolean lastReloadFailed() {
+        return getLastError() != null;
     }
 
     /** SHA-256 of each *.yaml file in the folder, read through symlinks as the kubelet lays a ConfigMap out. */

@@ -11,10 +11,17 @@ import org.apache.camel.CamelContext;
 @ApplicationScoped
 public class RoutesReloadInstaller {
 
+    private volatile RoutesFolderReload reload;
+
     void install(@Observes StartupEvent started, CamelContext camel, RoutesConfig config) throws Exception {
         if (config.routesReload().enabled()) {
-            camel.addService(new RoutesFolderReload(Path.of(config.routesDir()),
-                    config.routesReload().interval().toMillis()), true, true);
+            reload = new RoutesFolderReload(Path.of(config.routesDir()), config.routesReload().interval().toMillis());
+            camel.addService(reload, true, true);
         }
+    }
+
+    /** The running reload strategy, or null when live reload is off. */
+    RoutesFolderReload reload() {
+        return reload;
     }
 }

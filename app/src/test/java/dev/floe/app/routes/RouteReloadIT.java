@@ -47,6 +47,18 @@ class RouteReloadIT {
     }
 
     static String probeRoute(String answer) {
+        if (answer == null) {
+            // not a step Camel knows: the reload fails
+            return """
+                    - route:
+                        id: reload-probe
+                        from:
+                          uri: "netty-http:http://127.0.0.1:18081/probe"
+                          steps:
+                            - setBodee:
+                                constant: "broken"
+                    """;
+        }
         return """
                 - route:
                     id: reload-probe
@@ -116,5 +128,24 @@ class RouteReloadIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(posted.statusCode()).isEqualTo(204);
+
+        // a route file that does not load: Camel has stopped the routes, so the pod must leave the Service
+        writeConfigMap("..2026_01_01_00_02_00.000000003", null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(READY) == 503);
+        assertThat(probe()).startsWith("unreachable");
+        writeConfigMap("..2026_01_01_00_03_00.000000004", "v4");
+        await().atMost(Duration.ofSeconds(30)).until(() -> probe().equals("v4"));
+        assertThat(status(READY)).isEqualTo(200);
+    }
+
+    static final URI READY = URI.create("http://127.0.0.1:19000/q/health/ready");
+
+    static int status(URI uri) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 }
