@@ -9,14 +9,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
 
 /**
- * Lets only CloudEvents headers and the body's own headers into a route, and only response headers Floe means to
+ * Lets only CloudEvents headers, the body's own headers and the trace context into a route, and only response headers Floe means to
  * send out of it. Anything else, such as a Camel* header a client could use to steer the route, is dropped.
  */
 @ApplicationScoped
 @Named("httpHeaderAllowList")
 public class HttpHeaderAllowList implements HeaderFilterStrategy {
 
-    private static final Set<String> INBOUND = Set.of("content-type", "content-length");
+    // W3C Trace Context too, so a trace that reaches Floe (through a Knative Broker, say) continues in it
+    private static final Set<String> INBOUND = Set.of("content-type", "content-length", "traceparent", "tracestate");
     private static final Set<String> OUTBOUND = Set.of("content-type", "content-length", "retry-after", "allow");
 
     /** Returns true to drop a header sent by the client. */

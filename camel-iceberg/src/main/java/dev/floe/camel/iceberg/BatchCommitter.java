@@ -2,6 +2,8 @@ package dev.floe.camel.iceberg;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.iceberg.AppendFiles;
@@ -31,6 +33,9 @@ final class BatchCommitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchCommitter.class);
     private static final long MAX_DELAY_MS = 10_000;
+    // Iceberg's shared worker pool is shut down by its own JVM shutdown hook as soon as SIGTERM arrives, while the
+    // batches completed on stop still have to commit: their manifests are read and written on the table's lane thread
+    private static final ExecutorService ON_LANE_THREAD = new CallerThreadExecutor();
 
     private final TableIdentifier id;
     private final int retries;
@@ -57,12 +62,14 @@ final class BatchCommitter {
             RuntimeException failure;
             try {
                 if (deletes.isEmpty()) {
-                    AppendFiles append = table.newAppend();
+                    AppendFiles append = table.newAppend().scanManifestsWith(ON_LANE_THREAD)
+                            .writeManifestsWith(ON_LANE_THREAD, 1);
                     files.forEach(append::appendFile);
                     append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
                     append.commit();
                 } else {
-                    RowDelta delta = table.newRowDelta();
+                    RowDelta delta = table.newRowDelta().scanManifestsWith(ON_LANE_THREAD)
+                            .writeManifestsWith(ON_LANE_THREAD, 1);
                     files.forEach(delta::addRows);
                     deletes.forEach(delta::addDeletes);
                     delta.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
@@ -135,6 +142,39 @@ final class BatchCommitter {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IcebergWriteException(id, batchId, "commit", failure);
+        }
+    }
+
+    /** Runs each task at once on the calling thread; never shut down. */
+    private static final class CallerThreadExecutor extends AbstractExecutorService {
+
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
         }
     }
 }

@@ -15,6 +15,7 @@ import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.util.ThreadPools;
 
 @Component("iceberg")
 public class IcebergComponent extends DefaultComponent {
@@ -75,6 +76,9 @@ public class IcebergComponent extends DefaultComponent {
     protected void doStart() throws Exception {
         super.doStart();
         lanes = new CommitLanes(getCamelContext().getExecutorServiceManager(), this);
+        // Iceberg's worker pool registers a JVM shutdown hook when first used, which fails once the JVM is shutting
+        // down: create it now, or a first commit during SIGTERM (the batches completed on stop) could never run
+        ThreadPools.getWorkerPool();
     }
 
     @Override

@@ -1,0 +1,93 @@
+package dev.floe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged application (app/target/quarkus-app) started as its own process, as the container image runs it. */
+final class FloeProcess implements AutoCloseable {
+
+    static final Path JAR = Repository.ROOT.resolve("app/target/quarkus-app/quarkus-run.jar");
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final Process process;
+    final int httpPort;
+    final int managementPort;
+
+    private FloeProcess(Process process, int httpPort, int managementPort) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /** Starts Floe in {@code workDir} with these environment variables and system properties, and waits until ready. */
+    static FloeProcess start(Path workDir, String logName, Map<String, String> env, List<String> properties)
+            throws Exception {
+        assertThat(JAR).as("the packaged application: run the reactor build (./mvnw verify)").isRegularFile();
+        int http = freePort();
+        int management = freePort();
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dfloe.http.port=" + http, "-Dquarkus.management.port=" + management));
+        command.addAll(properties);
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(new File(Repository.ROOT.resolve("deploy/target/" + logName).toString()));
+        builder.environment().put("FLOE_ROUTES_DIR", Repository.ROUTES.toString());
+        builder.environment().putAll(env);
+        FloeProcess floe = new FloeProcess(builder.start(), http, management);
+        URI ready = floe.management("/q/health/ready");
+        await().atMost(Duration.ofSeconds(90)).until(() -> get(ready).startsWith("200") || !floe.process.isAlive());
+        assertThat(floe.process.isAlive()).as("Floe started (see deploy/target/%s)", logName).isTrue();
+        return floe;
+    }
+
+    URI events() {
+        return URI.create("http://127.0.0.1:" + httpPort + "/");
+    }
+
+    URI management(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    static HttpRequest.Builder binaryEvent(URI uri, String id) {
+        return HttpRequest.newBuilder(uri).header("ce-specversion", "1.0").header("ce-id", id)
+                .header("ce-source", "/deploy/test").header("ce-type", "dev.floe.test")
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}"));
+    }
+
+    static String get(URI uri) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() + " " + r.body();
+        } catch (Exception e) {
+            return "unreachable";
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.floe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Test;
+
+/** helm lint and helm template on k8s/helm/floe (Helm embedded by helm-java), and checks of what it renders. */
+class HelmChartTest {
+
+    static final Path CHART = Repository.K8S.resolve("helm/floe");
+
+    static Map<String, JsonNode> byKind(String rendered) {
+        return Repository.documents(rendered).stream()
+                .collect(Collectors.toMap(d -> d.path("kind").asText() + "/" + d.at("/metadata/name").asText(),
+                        d -> d));
+    }
+
+    @Test
+    void lintFindsNoProblem() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+        assertThat(lint.isFailed()).as("%s", lint.getMessages()).isFalse();
+    }
+
+    @Test
+    void defaultsRenderAWorkloadThatFollowsTheRules() throws Exception {
+        Map<String, JsonNode> objects = byKind(new Helm(CHART).template().withName("floe").call());
+        assertThat(objects).containsOnlyKeys("ConfigMap/floe-routes", "ConfigMap/floe-config", "Service/floe",
+                "Deployment/floe");
+        JsonNode deployment = objects.get("Deployment/floe");
+        assertThat(Workloads.errors("helm", deployment, ManifestsTest.camelShutdownSeconds())).isEmpty();
+        ManifestsTest.assertRoutes(objects.get("ConfigMap/floe-routes").path("data"));
+        // no catalog configured: the embedded one, no Secret referenced
+        assertThat(objects.get("ConfigMap/floe-config").path("data").toString()).doesNotContain("FLOE_CATALOG");
+        assertThat(deployment.at("/spec/template/spec/containers/0/envFrom").toString()).doesNotContain("secretRef");
+        assertThat(deployment.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("floe:0.1.0-SNAPSHOT");
+    }
+
+    @Test
+    void aRestCatalogWithASecretRouteVolumeAndMonitor() {
+        String rendered = new Helm(CHART).template().withName("lake")
+                .set("catalog.properties.type", "rest")
+                .set("catalog.properties.uri", "https://polaris.example.com/api/catalog")
+                .set("catalog.secretProperties.credential", "client:s3cr3t")
+                .set("openshift.route.enabled", "true")
+                .set("persistence.enabled", "true")
+                .set("metrics.serviceMonitor.enabled", "true")
+                .set("tracing.enabled", "true")
+                .call();
+        Map<String, JsonNode> objects = byKind(rendered);
+        assertThat(objects).containsKeys("Secret/lake-floe-catalog", "Route/lake-floe",
+                "PersistentVolumeClaim/lake-floe-data",
+                "ServiceMonitor/lake-floe");
+        JsonNode config = objects.get("ConfigMap/lake-floe-config").path("data");
+        assertThat(config.path("FLOE_CATALOG_PROPERTIES_TYPE").asText()).isEqualTo("rest");
+        assertThat(config.path("FLOE_CATALOG_PROPERTIES_URI").asText())
+                .isEqualTo("https://polaris.example.com/api/catalog");
+        assertThat(config.path("QUARKUS_OTEL_SDK_DISABLED").asText()).isEqualTo("false");
+        assertThat(
+                objects.get("Secret/lake-floe-catalog").at("/stringData/FLOE_CATALOG_PROPERTIES_CREDENTIAL").asText())
+                .isEqualTo("client:s3cr3t");
+        // the secret is only in the Secret
+        objects.forEach((name, object) -> {
+            if (!name.startsWith("Secret/")) {
+                assertThat(object.toString()).as(name).doesNotContain("s3cr3t");
+            }
+        });
+        JsonNode pod = objects.get("Deployment/lake-floe").at("/spec/template/spec");
+        assertThat(pod.at("/containers/0/envFrom").toString()).contains("lake-floe-catalog");
+        assertThat(List.of(pod.at("/volumes").toString())).allMatch(v -> v.contains("lake-floe-data"));
+        assertThat(objects.get("Deployment/lake-floe").at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+    }
+}
