@@ -13,10 +13,13 @@ import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.TableNames;
 import io.cloudevents.CloudEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
@@ -62,6 +65,17 @@ public class TableRouter implements Processor {
             throw new IllegalArgumentException("floe.routing.unmatched must be default or reject, not " + unmatched);
         }
         rejectUnmatched = unmatched.equals("reject");
+    }
+
+    /**
+     * Resolves the endpoint of every configured table at start-up: a wrong per-table setting fails the start, not the
+     * first event, and the iceberg component starts while the JVM is healthy (Iceberg's worker pool cannot be created
+     * once shutdown has begun, which is when the last batches commit).
+     */
+    void resolveEndpoints(@Observes StartupEvent started, CamelContext camel) {
+        camel.getEndpoint(endpointUri(defaultTable));
+        rules.forEach(rule -> camel.getEndpoint(endpointUri(rule.table())));
+        config.tables().keySet().forEach(table -> camel.getEndpoint(endpointUri(TableNames.parse(table).toString())));
     }
 
     @Override

@@ -39,6 +39,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogName": getOrCreateConfiguration(target).setCatalogName(property(camelContext, java.lang.String.class, value)); return true;
         case "catalogproperties":
         case "catalogProperties": getOrCreateConfiguration(target).setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
+        case "commitlingerms":
+        case "commitLingerMs": getOrCreateConfiguration(target).setCommitLingerMs(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": getOrCreateConfiguration(target).setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -85,6 +87,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogName": return java.lang.String.class;
         case "catalogproperties":
         case "catalogProperties": return java.util.Map.class;
+        case "commitlingerms":
+        case "commitLingerMs": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -127,6 +131,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogName": return getOrCreateConfiguration(target).getCatalogName();
         case "catalogproperties":
         case "catalogProperties": return getOrCreateConfiguration(target).getCatalogProperties();
+        case "commitlingerms":
+        case "commitLingerMs": return getOrCreateConfiguration(target).getCommitLingerMs();
         case "commitretries":
         case "commitRetries": return getOrCreateConfiguration(target).getCommitRetries();
         case "commitretrydelay":

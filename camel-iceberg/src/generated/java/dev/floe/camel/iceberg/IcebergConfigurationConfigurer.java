@@ -30,6 +30,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogName": target.setCatalogName(property(camelContext, java.lang.String.class, value)); return true;
         case "catalogproperties":
         case "catalogProperties": target.setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
+        case "commitlingerms":
+        case "commitLingerMs": target.setCommitLingerMs(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": target.setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -66,6 +68,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogName": return java.lang.String.class;
         case "catalogproperties":
         case "catalogProperties": return java.util.Map.class;
+        case "commitlingerms":
+        case "commitLingerMs": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -103,6 +107,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogName": return target.getCatalogName();
         case "catalogproperties":
         case "catalogProperties": return target.getCatalogProperties();
+        case "commitlingerms":
+        case "commitLingerMs": return target.getCommitLingerMs();
         case "commitretries":
         case "commitRetries": return target.getCommitRetries();
         case "commitretrydelay":

@@ -30,6 +30,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogName": target.getConfiguration().setCatalogName(property(camelContext, java.lang.String.class, value)); return true;
         case "catalogproperties":
         case "catalogProperties": target.getConfiguration().setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
+        case "commitlingerms":
+        case "commitLingerMs": target.getConfiguration().setCommitLingerMs(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": target.getConfiguration().setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -73,6 +75,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogName": return java.lang.String.class;
         case "catalogproperties":
         case "catalogProperties": return java.util.Map.class;
+        case "commitlingerms":
+        case "commitLingerMs": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -112,6 +116,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogName": return target.getConfiguration().getCatalogName();
         case "catalogproperties":
         case "catalogProperties": return target.getConfiguration().getCatalogProperties();
+        case "commitlingerms":
+        case "commitLingerMs": return target.getConfiguration().getCommitLingerMs();
         case "commitretries":
         case "commitRetries": return target.getConfiguration().getCommitRetries();
         case "commitretrydelay":

@@ -7,6 +7,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.apache.camel.spi.ExecutorServiceManager;
@@ -18,7 +19,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * thread waits for a commit.
  * <p>
  * Group commit: when the lane frees up, it takes every batch that queued meanwhile (up to a row limit) and commits them
- * together. Under load this turns many small commits into few large ones without adding latency when idle.
+ * together. Under load this turns many small commits into few large ones without adding latency when idle; a linger
+ * time (off by default) lets a lone batch wait for company, as a Kamelet with no aggregator in front wants.
  */
 final class CommitLanes {
 
@@ -35,12 +37,15 @@ final class CommitLanes {
      * Queues a batch; {@code commitGroup} later receives it with the others queued behind the same commit.
      *
      * @param maxGroupRows a group takes batches until it holds this many rows (at least one batch)
+     * @param lingerMs      how long the oldest queued batch may wait for others before its group commits
      */
-    void submit(TableIdentifier table, PendingBatch batch, int maxGroupRows, Consumer<List<PendingBatch>> commitGroup) {
+    void submit(TableIdentifier table, PendingBatch batch, int maxGroupRows, long lingerMs,
+            Consumer<List<PendingBatch>> commitGroup) {
         Lane lane = lanes.computeIfAbsent(table,
                 t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
         lane.queue.add(batch);
         lane.executor.execute(() -> {
+            lane.linger(lingerMs, maxGroupRows);
             List<PendingBatch> group = lane.take(maxGroupRows);
             if (!group.isEmpty()) {
                 commitGroup.accept(group);
@@ -58,6 +63,27 @@ final class CommitLanes {
 
         Lane(ExecutorService executor) {
             this(executor, new ConcurrentLinkedQueue<>());
+        }
+
+        /** Waits until the oldest queued batch is lingerMs old or the queue holds a full group. */
+        void linger(long lingerMs, int maxRows) {
+            PendingBatch oldest = queue.peek();
+            if (lingerMs <= 0 || oldest == null) {
+                return;
+            }
+            long deadline = oldest.queuedAt() + lingerMs * 1_000_000L;
+            long left;
+            while ((left = deadline - System.nanoTime()) > 0 && queuedRows() < maxRows) {
+                LockSupport.parkNanos(Math.min(left, 5_000_000L));
+            }
+        }
+
+        private int queuedRows() {
+            int rows = 0;
+            for (PendingBatch batch : queue) {
+                rows += batch.rows().size();
+            }
+            return rows;
         }
 
         List<PendingBatch> take(int maxRows) {

@@ -68,14 +68,21 @@ public class IcebergComponent extends DefaultComponent {
                 k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties, new Configuration()));
     }
 
-    CommitLanes lanes() {
+    /**
+     * Created on first use as well as on start: a route that resolves its endpoint late (toD) may first reach the
+     * component while Camel is stopping, when components are no longer started.
+     */
+    synchronized CommitLanes lanes() {
+        if (lanes == null) {
+            lanes = new CommitLanes(getCamelContext().getExecutorServiceManager(), this);
+        }
         return lanes;
     }
 
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        lanes = new CommitLanes(getCamelContext().getExecutorServiceManager(), this);
+        lanes();
         // Iceberg's worker pool registers a JVM shutdown hook when first used, which fails once the JVM is shutting
         // down: create it now, or a first commit during SIGTERM (the batches completed on stop) could never run
         ThreadPools.getWorkerPool();
@@ -83,8 +90,11 @@ public class IcebergComponent extends DefaultComponent {
 
     @Override
     protected void doStop() throws Exception {
-        if (lanes != null) {
-            lanes.shutdown();
+        synchronized (this) {
+            if (lanes != null) {
+                lanes.shutdown();
+                lanes = null;
+            }
         }
         catalogs.values().forEach(c -> {
             if (c instanceof java.io.Closeable closeable) {

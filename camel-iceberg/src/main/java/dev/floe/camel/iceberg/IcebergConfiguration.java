@@ -43,6 +43,8 @@ public class IcebergConfiguration implements Cloneable {
     private String operation = "append";
     @UriParam(label = "advanced", defaultValue = "100000")
     private int maxGroupRows = 100_000;
+    @UriParam(defaultValue = "0")
+    private long commitLingerMs;
     @UriParam(label = "advanced", defaultValue = "5")
     private int commitRetries = 5;
     @UriParam(label = "advanced", defaultValue = "200")
@@ -214,6 +216,19 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setMaxGroupRows(int maxGroupRows) {
         this.maxGroupRows = maxGroupRows;
+    }
+
+    public long getCommitLingerMs() {
+        return commitLingerMs;
+    }
+
+    /**
+     * Group commit linger: a batch waits up to this many milliseconds for other exchanges to join its commit (or until
+     * maxGroupRows rows are queued). 0 commits as soon as the table is free. Useful when every exchange is one event
+     * and no aggregator batches in front, as in the iceberg-sink Kamelet.
+     */
+    public void setCommitLingerMs(long commitLingerMs) {
+        this.commitLingerMs = commitLingerMs;
     }
 
     public int getCommitRetries() {

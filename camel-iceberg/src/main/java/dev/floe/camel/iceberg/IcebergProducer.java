@@ -65,8 +65,8 @@ public class IcebergProducer extends DefaultAsyncProducer {
             return true;
         }
         try {
-            getEndpoint().getComponent().lanes().submit(table, batch,
-                    getEndpoint().getConfiguration().getMaxGroupRows(),
+            IcebergConfiguration conf = getEndpoint().getConfiguration();
+            getEndpoint().getComponent().lanes().submit(table, batch, conf.getMaxGroupRows(), conf.getCommitLingerMs(),
                     group -> commit(table, group));
         } catch (RejectedExecutionException e) {
             exchange.setException(new IcebergWriteException(table, batch.batchId(), "queue", e));
