@@ -42,6 +42,10 @@ final class TableWriter {
     private final BatchCommitter committer;
     private Table table;
     private long refreshedAt;
+    // for validation: the payload type of the table merged with every batch validated so far
+    private Types.StructType accepted = Types.StructType.of();
+    private long acceptedAt = System.nanoTime();
+    private static final long ACCEPTED_TTL_NANOS = 30_000_000_000L;
 
     TableWriter(IcebergEndpoint endpoint, TableIdentifier id) {
         this.endpoint = endpoint;
@@ -135,7 +139,24 @@ final class TableWriter {
 
     private void validate(List<?> rows, Table current) {
         if (inferred()) {
-            PayloadSchemas.merge(payloadType(current), inferBatch(rows));
+            // judge against the table plus everything already accepted here and maybe not committed yet, so two
+            // requests in flight that give a new field two types cannot both pass and then fail their shared batch
+            Types.StructType table = payloadType(current);
+            long now = System.nanoTime();
+            if (now - acceptedAt > ACCEPTED_TTL_NANOS) {
+                // whatever was accepted that long ago has committed, or never will (429, failed batch)
+                accepted = table;
+            }
+            try {
+                accepted = PayloadSchemas.merge(accepted, table);
+            } catch (IncompatibleSchemaException e) {
+                accepted = table; // something accepted here never committed and the table went another way
+            }
+            Types.StructType widened = PayloadSchemas.merge(accepted, inferBatch(rows));
+            if (!widened.equals(accepted)) {
+                accepted = widened;
+                acceptedAt = now;
+            }
             return;
         }
         RowConverter converter = new RowConverter(current != null

@@ -130,6 +130,15 @@ class SchemaModesTest extends CamelTestSupport {
     }
 
     @Test
+    void twoRequestsInFlightCannotGiveANewFieldTwoTypes() {
+        String validate = "iceberg:s.race?schemaMode=inferred&operation=validate";
+        // neither is committed yet: the table has no column f at all
+        template.sendBody(validate, List.of(event("a", "{\"f\":1}")));
+        assertThatThrownBy(() -> template.sendBody(validate, List.of(event("b", "{\"f\":\"x\"}"))))
+                .cause().isInstanceOf(IncompatibleSchemaException.class).hasMessageContaining("data.f");
+    }
+
+    @Test
     void declaredSchemaTypesThePayload() throws Exception {
         String schema = "{\"type\":\"struct\",\"schema-id\":0,\"fields\":["
                 + "{\"id\":1,\"name\":\"sku\",\"required\":true,\"type\":\"string\"},"
