@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import org.apache.iceberg.Schema;
@@ -31,21 +30,18 @@ import org.apache.iceberg.types.Types;
  */
 final class RowConverter {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Schema schema;
     private final OffsetDateTime ingestTime;
-    private final boolean changeEvents;
+    private final EventJson json;
 
     RowConverter(Schema schema, OffsetDateTime ingestTime) {
-        this(schema, ingestTime, false);
+        this(schema, ingestTime, new EventJson(false));
     }
 
-    /** @param changeEvents unwrap Debezium-style change events (upsert mode) */
-    RowConverter(Schema schema, OffsetDateTime ingestTime, boolean changeEvents) {
+    RowConverter(Schema schema, OffsetDateTime ingestTime, EventJson json) {
         this.schema = schema;
         this.ingestTime = ingestTime;
-        this.changeEvents = changeEvents;
+        this.json = json;
     }
 
     Record convert(Object row) {
@@ -92,10 +88,10 @@ final class RowConverter {
         set(record, EventTableLayout.INGEST_TIME, ingestTime);
         Types.NestedField payload = schema.findField(PayloadSchemas.PAYLOAD);
         if (payload != null) {
-            JsonNode object = payloadObject(event, changeEvents);
+            JsonNode object = json.payload(event);
             if (object != null) {
                 record.setField(PayloadSchemas.PAYLOAD,
-                        struct(payload.type().asStructType(), JSON.convertValue(object, Map.class), "data"));
+                        struct(payload.type().asStructType(), EventJson.toMap(object), "data"));
             }
         }
         for (Types.NestedField field : schema.columns()) {
@@ -110,57 +106,6 @@ final class RowConverter {
     private void set(GenericRecord record, String name, Object value) {
         if (value != null && schema.findField(name) != null) {
             record.setField(name, value);
-        }
-    }
-
-    /** The row's typed data: the data object, or for a change event its after (before for a delete) image. */
-    static JsonNode payloadObject(CloudEvent event, boolean changeEvents) {
-        JsonNode data = jsonObject(event);
-        if (changeEvents && isChangeEvent(data)) {
-            JsonNode image = data.get("op").asText().equals("d") ? data.get("before") : data.get("after");
-            return image != null && image.isObject() ? image : null;
-        }
-        return data;
-    }
-
-    private static boolean isChangeEvent(JsonNode data) {
-        return data != null && data.path("op").isTextual() && (data.has("after") || data.has("before"));
-    }
-
-    /**
-     * True when the event deletes its row: extension op=d, or a change event with op d. Otherwise c, r, u or no op
-     * at all upsert it.
-     *
-     * @throws IllegalArgumentException for any other op
-     */
-    static boolean isDelete(CloudEvent event) {
-        Object op = event.getExtension("op");
-        if (op == null) {
-            JsonNode data = jsonObject(event);
-            op = isChangeEvent(data) ? data.get("op").asText() : null;
-        }
-        if (op == null) {
-            return false;
-        }
-        return switch (op.toString()) {
-            case "c", "r", "u" -> false;
-            case "d" -> true;
-            default -> throw new IllegalArgumentException("unknown op '" + op + "': expected c, r, u or d");
-        };
-    }
-
-    /** The event's data as a JSON object, or null when it is not JSON or not an object. */
-    static JsonNode jsonObject(CloudEvent event) {
-        CloudEventData data = event.getData();
-        if (data == null
-                || !(data instanceof JsonEventData || JsonEventData.isJsonMediaType(event.getDataContentType()))) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(data.toBytes());
-            return node != null && node.isObject() ? node : null;
-        } catch (java.io.IOException e) {
-            return null;
         }
     }
 

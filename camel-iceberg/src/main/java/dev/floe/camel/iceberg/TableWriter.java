@@ -63,16 +63,17 @@ final class TableWriter {
         Map<PendingBatch, Integer> rows = new IdentityHashMap<>();
         Map<PendingBatch, RuntimeException> failures = new IdentityHashMap<>();
         Table current;
+        EventJson json = new EventJson(upsert());
         try {
             current = currentTable(group.get(0).batchId());
             if (inferred()) {
-                evolve(current, group, failures);
+                evolve(current, group, failures, json);
             }
         } catch (RuntimeException e) {
             group.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
         }
-        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), upsert());
+        RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), json);
         List<Record> records = new ArrayList<>();
         BitSet deletes = new BitSet();
         List<PendingBatch> committing = new ArrayList<>();
@@ -82,7 +83,7 @@ final class TableWriter {
                 continue;
             }
             try {
-                List<Record> converted = convert(converter, batch, conf.isDedup() && !upsert() ? seen : null,
+                List<Record> converted = convert(converter, json, batch, conf.isDedup() && !upsert() ? seen : null,
                         deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
@@ -152,7 +153,7 @@ final class TableWriter {
             } catch (IncompatibleSchemaException e) {
                 accepted = table; // something accepted here never committed and the table went another way
             }
-            Types.StructType widened = PayloadSchemas.merge(accepted, inferBatch(rows));
+            Types.StructType widened = PayloadSchemas.merge(accepted, inferBatch(rows, new EventJson(upsert())));
             if (!widened.equals(accepted)) {
                 accepted = widened;
                 acceptedAt = now;
@@ -219,13 +220,14 @@ final class TableWriter {
         return "inferred".equals(conf.getSchemaMode());
     }
 
-    private void evolve(Table current, List<PendingBatch> group, Map<PendingBatch, RuntimeException> failures) {
+    private void evolve(Table current, List<PendingBatch> group, Map<PendingBatch, RuntimeException> failures,
+            EventJson json) {
         boolean hasPayload = current.schema().findField(PayloadSchemas.PAYLOAD) != null;
         Types.StructType payload = payloadType(current);
         Types.StructType target = payload;
         for (PendingBatch batch : group) {
             try {
-                target = PayloadSchemas.merge(target, inferBatch(batch.rows()));
+                target = PayloadSchemas.merge(target, inferBatch(batch.rows(), json));
             } catch (IncompatibleSchemaException e) {
                 failures.put(batch, new IcebergWriteException(id, batch.batchId(), "convert", e));
             }
@@ -234,9 +236,7 @@ final class TableWriter {
         if (hasPayload) {
             for (PendingBatch batch : group) {
                 for (Object row : batch.rows()) {
-                    JsonNode data = row instanceof CloudEvent event
-                            ? RowConverter.payloadObject(event, upsert())
-                            : null;
+                    JsonNode data = row instanceof CloudEvent event ? json.payload(event) : null;
                     if (data != null) {
                         nowOptional.addAll(PayloadSchemas.missingRequired(payload, data, PayloadSchemas.PAYLOAD));
                     }
@@ -260,14 +260,10 @@ final class TableWriter {
         return payload == null ? Types.StructType.of() : payload.type().asStructType();
     }
 
-    private Types.StructType inferBatch(List<?> rows) {
-        return inferBatch(rows, upsert());
-    }
-
-    private static Types.StructType inferBatch(List<?> rows, boolean changeEvents) {
+    private static Types.StructType inferBatch(List<?> rows, EventJson json) {
         Types.StructType merged = Types.StructType.of();
         for (Object row : rows) {
-            JsonNode data = row instanceof CloudEvent event ? RowConverter.payloadObject(event, changeEvents) : null;
+            JsonNode data = row instanceof CloudEvent event ? json.payload(event) : null;
             if (data != null) {
                 merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data));
             }
@@ -292,8 +288,8 @@ final class TableWriter {
         }
     }
 
-    private List<Record> convert(RowConverter converter, PendingBatch batch, Set<String> seen, BitSet deletes,
-            int offset) {
+    private List<Record> convert(RowConverter converter, EventJson json, PendingBatch batch, Set<String> seen,
+            BitSet deletes, int offset) {
         List<?> input = batch.rows();
         List<Record> records = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
@@ -303,7 +299,7 @@ final class TableWriter {
                 continue;
             }
             try {
-                if (upsert() && row instanceof CloudEvent event && RowConverter.isDelete(event)) {
+                if (upsert() && row instanceof CloudEvent event && json.isDelete(event)) {
                     deletes.set(offset + records.size());
                 }
                 records.add(converter.convert(row));

@@ -1,0 +1,92 @@
+package dev.floe.camel.iceberg;
+
+import java.io.IOException;
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+
+/**
+ * The JSON data of the events of one commit, parsed once: schema inference, required-field checks, row conversion and
+ * the upsert op all read it. Not thread-safe; one per commit or validation.
+ */
+final class EventJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final boolean changeEvents;
+    private final Map<CloudEvent, JsonNode> objects = new IdentityHashMap<>();
+
+    /** @param changeEvents unwrap Debezium-style change events (upsert mode) */
+    EventJson(boolean changeEvents) {
+        this.changeEvents = changeEvents;
+    }
+
+    /** The event's data as a JSON object, or null when it is not JSON or not an object. */
+    JsonNode object(CloudEvent event) {
+        if (objects.containsKey(event)) {
+            return objects.get(event);
+        }
+        JsonNode node = parse(event);
+        objects.put(event, node);
+        return node;
+    }
+
+    /** The row's typed data: the data object, or for a change event its after (before for a delete) image. */
+    JsonNode payload(CloudEvent event) {
+        JsonNode data = object(event);
+        if (changeEvents && isChangeEvent(data)) {
+            JsonNode image = data.get("op").asText().equals("d") ? data.get("before") : data.get("after");
+            return image != null && image.isObject() ? image : null;
+        }
+        return data;
+    }
+
+    /**
+     * True when the event deletes its row: extension op=d, or a change event with op d. Otherwise c, r, u or no op
+     * at all upsert it.
+     *
+     * @throws IllegalArgumentException for any other op
+     */
+    boolean isDelete(CloudEvent event) {
+        Object op = event.getExtension("op");
+        if (op == null) {
+            JsonNode data = object(event);
+            op = isChangeEvent(data) ? data.get("op").asText() : null;
+        }
+        if (op == null) {
+            return false;
+        }
+        return switch (op.toString()) {
+            case "c", "r", "u" -> false;
+            case "d" -> true;
+            default -> throw new IllegalArgumentException("unknown op '" + op + "': expected c, r, u or d");
+        };
+    }
+
+    /** The JSON object as the plain Maps and Lists the row converter walks. */
+    static Map<?, ?> toMap(JsonNode object) {
+        return JSON.convertValue(object, Map.class);
+    }
+
+    private static boolean isChangeEvent(JsonNode data) {
+        return data != null && data.path("op").isTextual() && (data.has("after") || data.has("before"));
+    }
+
+    private static JsonNode parse(CloudEvent event) {
+        CloudEventData data = event.getData();
+        if (data == null
+                || !(data instanceof JsonEventData || JsonEventData.isJsonMediaType(event.getDataContentType()))) {
+            return null;
+        }
+        try {
+            JsonNode node = JSON.readTree(data.toBytes());
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null; // not an object: it stays in the data column only
+        }
+    }
+}
