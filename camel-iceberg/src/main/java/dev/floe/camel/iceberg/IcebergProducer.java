@@ -100,6 +100,10 @@ public class IcebergProducer extends DefaultAsyncProducer {
         } catch (RuntimeException e) {
             group.forEach(b -> fail(b, e));
             return;
+        } catch (Error e) {
+            // a missing class or the like: still complete every exchange, or its source would wait forever
+            group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write", e)));
+            throw e;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         for (PendingBatch batch : group) {
