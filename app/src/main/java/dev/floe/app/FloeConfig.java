@@ -21,6 +21,13 @@ public interface FloeConfig {
     @WithDefault("100000")
     long maxPendingEvents();
 
+    /**
+     * A redelivered event (same source and id) that a table took within this many seconds is not written again; 0
+     * turns it off. Per table, at most 100,000 events are remembered.
+     */
+    @WithDefault("600")
+    long dedupWindowSeconds();
+
     /** Seconds a client is told to wait (Retry-After) on 429 and 503. */
     @WithDefault("1")
     int retryAfterSeconds();

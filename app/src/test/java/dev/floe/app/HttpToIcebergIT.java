@@ -149,6 +149,15 @@ class HttpToIcebergIT {
     }
 
     @Test
+    void aRedeliveredEventIsWrittenOnce() throws Exception {
+        String id = "dup-" + UUID.randomUUID();
+        assertThat(post(binary(id)).statusCode()).isEqualTo(204);
+        // the client did not get the 204 and sends the event again: acknowledged, and not written twice
+        assertThat(post(binary(id)).statusCode()).isEqualTo(204);
+        assertThat(rows(id)).hasSize(1);
+    }
+
+    @Test
     void clientHeadersCannotSteerTheRoute() throws Exception {
         String id = "hdr-" + UUID.randomUUID();
         HttpResponse<String> response = post(binary(id).header("CamelIcebergTable", "evil.table")

@@ -136,7 +136,8 @@ public class TableRouter implements Processor {
     /** The iceberg: endpoint for a table, with its floe.tables settings as endpoint options. */
     public String endpointUri(String table) {
         return endpoints.computeIfAbsent(table, t -> {
-            StringBuilder uri = new StringBuilder("iceberg:").append(t).append("?autoCreateTable=true");
+            StringBuilder uri = new StringBuilder("iceberg:").append(t).append("?autoCreateTable=true")
+                    .append("&dedupWindowSeconds=").append(config.dedupWindowSeconds());
             FloeConfig.TableSettings settings = config.tables().get(t);
             if (settings != null) {
                 settings.partitionSpec().ifPresent(spec -> uri.append("&partitionSpec=RAW(").append(spec).append(')'));

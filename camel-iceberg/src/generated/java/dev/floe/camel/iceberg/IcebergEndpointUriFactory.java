@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(19);
+        Set<String> props = new HashSet<>(21);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -33,6 +33,8 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("commitRetryDelay");
         props.add("declaredSchema");
         props.add("dedup");
+        props.add("dedupWindowSeconds");
+        props.add("dedupWindowSize");
         props.add("identifierFields");
         props.add("lazyStartProducer");
         props.add("maxGroupRows");

@@ -35,6 +35,10 @@ public class IcebergConfiguration implements Cloneable {
     private String declaredSchema;
     @UriParam(defaultValue = "true")
     private boolean dedup = true;
+    @UriParam(defaultValue = "0")
+    private long dedupWindowSeconds;
+    @UriParam(defaultValue = "100000")
+    private int dedupWindowSize = 100_000;
     @UriParam(enums = "append,upsert", defaultValue = "append")
     private String writeMode = "append";
     @UriParam
@@ -166,6 +170,30 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setDedup(boolean dedup) {
         this.dedup = dedup;
+    }
+
+    public long getDedupWindowSeconds() {
+        return dedupWindowSeconds;
+    }
+
+    /**
+     * With dedup: also drop an event whose source and id the table took within this many seconds (a client retrying
+     * after a lost acknowledgement, a broker redelivering). The window is read back from the table's recent snapshots
+     * when the writer starts, so it holds across restarts. 0 turns it off.
+     */
+    public void setDedupWindowSeconds(long dedupWindowSeconds) {
+        this.dedupWindowSeconds = dedupWindowSeconds;
+    }
+
+    public int getDedupWindowSize() {
+        return dedupWindowSize;
+    }
+
+    /**
+     * The most events the dedup window remembers per table (about 100 bytes each); the oldest go first.
+     */
+    public void setDedupWindowSize(int dedupWindowSize) {
+        this.dedupWindowSize = dedupWindowSize;
     }
 
     public String getWriteMode() {

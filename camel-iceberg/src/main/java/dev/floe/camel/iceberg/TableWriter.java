@@ -42,6 +42,7 @@ final class TableWriter {
     private final BatchCommitter committer;
     private Table table;
     private long refreshedAt;
+    private RecentEvents recent;
     // for validation: the payload type of the table merged with every batch validated so far
     private Types.StructType accepted = Types.StructType.of();
     private long acceptedAt = System.nanoTime();
@@ -77,21 +78,24 @@ final class TableWriter {
         List<Record> records = new ArrayList<>();
         BitSet deletes = new BitSet();
         List<PendingBatch> committing = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        Set<String> seen = conf.isDedup() && !upsert() ? new HashSet<>() : null;
+        List<String> committingKeys = new ArrayList<>();
         for (PendingBatch batch : group) {
             if (failures.containsKey(batch)) {
                 continue;
             }
+            List<String> batchKeys = new ArrayList<>();
             try {
-                List<Record> converted = convert(converter, json, batch, conf.isDedup() && !upsert() ? seen : null,
-                        deletes, records.size());
+                List<Record> converted = convert(converter, json, batch, seen, batchKeys, deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
                 rows.put(batch, batch.rows().size());
                 committing.add(batch);
+                committingKeys.addAll(batchKeys);
             } catch (IcebergWriteException e) {
-                // the failed batch's rows are not kept, nor are its delete marks
+                // the failed batch's rows are not kept, nor are its delete marks or its dedup keys
                 deletes.clear(records.size(), Math.max(records.size(), deletes.length()));
+                batchKeys.forEach(seen::remove);
                 failures.put(batch, e);
             }
         }
@@ -111,6 +115,10 @@ final class TableWriter {
             }
             List<DataFile> files = Arrays.asList(written.dataFiles());
             long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()));
+            if (recent != null) {
+                long now = System.currentTimeMillis();
+                committingKeys.forEach(key -> recent.add(key, now));
+            }
             long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
             LOG.debug("Committed {} batches to {}: {} rows, {} files, snapshot {}", committing.size(), id,
                     records.size(), files.size(), snapshotId);
@@ -275,6 +283,12 @@ final class TableWriter {
         try {
             if (table == null) {
                 table = TableResolver.loadOrCreate(endpoint.catalog(), id, conf, endpoint.getCamelContext());
+                if (conf.getDedupWindowSeconds() > 0 && conf.isDedup() && !upsert()) {
+                    RecentEvents loaded = new RecentEvents(conf.getDedupWindowSeconds(), conf.getDedupWindowSize());
+                    loaded.load(table);
+                    recent = loaded;
+                    LOG.info("Dedup window of {}: {} recent events loaded", id, loaded.size());
+                }
             } else {
                 // another writer (a replica, an operator) may have committed or evolved the table
                 table.refresh();
@@ -288,15 +302,21 @@ final class TableWriter {
         }
     }
 
+    /**
+     * @param seen keys already in this commit (null: no dedup); the keys this batch adds go to {@code batchKeys}
+     */
     private List<Record> convert(RowConverter converter, EventJson json, PendingBatch batch, Set<String> seen,
-            BitSet deletes, int offset) {
+            List<String> batchKeys, BitSet deletes, int offset) {
         List<?> input = batch.rows();
         List<Record> records = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             Object row = input.get(i);
-            if (seen != null && row instanceof CloudEvent event
-                    && !seen.add(event.getSource() + "\u0000" + event.getId())) {
-                continue;
+            if (seen != null && row instanceof CloudEvent event) {
+                String key = RecentEvents.key(event);
+                if (!seen.add(key) || recent != null && recent.contains(event)) {
+                    continue; // in this commit already, or in the table within the dedup window
+                }
+                batchKeys.add(key);
             }
             try {
                 if (upsert() && row instanceof CloudEvent event && json.isDelete(event)) {

@@ -14,6 +14,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Namespace;
@@ -173,6 +174,29 @@ class SchemaModesTest extends CamelTestSupport {
         Record payload = (Record) rows("required").get(0).getField("payload");
         assertThat(payload.getField("sku")).isNull();
         assertThat(payload.getField("qty")).isEqualTo(2);
+    }
+
+    @Test
+    void dedupWindowDropsRedeliveriesAcrossCommitsAndRestarts() throws Exception {
+        String uri = "iceberg:s.window?dedupWindowSeconds=600";
+        template.sendBody(uri, List.of(event("1", "{}"), event("2", "{}")));
+        Exchange again = template.request(uri, e -> e.getIn().setBody(List.of(event("2", "{}"), event("3", "{}"))));
+        assertThat(again.getException()).isNull();
+        assertThat(again.getMessage().getHeader(IcebergConstants.RECORD_COUNT, Long.class)).isEqualTo(2L);
+        assertThat(rows("window")).extracting(r -> r.getField("id")).containsExactlyInAnyOrder("1", "2", "3");
+
+        // a new writer, as after a restart, reads the window back from the table's snapshots
+        try (DefaultCamelContext restarted = new DefaultCamelContext()) {
+            restarted.getRegistry().bind("catalog", catalog);
+            restarted.start();
+            restarted.createProducerTemplate().sendBody(uri, List.of(event("1", "{}"), event("4", "{}")));
+        }
+        assertThat(rows("window")).extracting(r -> r.getField("id")).containsExactlyInAnyOrder("1", "2", "3", "4");
+
+        // without a window a redelivery in a later commit is written again
+        template.sendBody("iceberg:s.nowindow", List.of(event("1", "{}")));
+        template.sendBody("iceberg:s.nowindow", List.of(event("1", "{}")));
+        assertThat(rows("nowindow")).hasSize(2);
     }
 
     @Test
