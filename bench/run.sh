@@ -11,7 +11,7 @@ echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -v
 java -cp "$CP" dev.floe.bench.Ceiling 500000
 
 # Batching tuned for throughput: commit at 20,000 events or every 50 ms, whichever comes first.
-java ${FLOE_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC} -Dfloe.data-dir="$DATA" -Dfloe.batch.max-wait-ms="${MAX_WAIT_MS:-50}" -Dfloe.batch.max-events="${MAX_EVENTS:-20000}" \
+java ${FLOE_JAVA_OPTS:--Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m} -Dfloe.data-dir="$DATA" -Dfloe.batch.max-wait-ms="${MAX_WAIT_MS:-50}" -Dfloe.batch.max-events="${MAX_EVENTS:-20000}" \
   -jar app/target/quarkus-app/quarkus-run.jar > "$DATA/floe.log" 2>&1 &
 FLOE=$!
 trap 'kill $FLOE 2>/dev/null || true; rm -rf "$DATA"' EXIT
