@@ -1,8 +1,8 @@
 package dev.floe.camel.iceberg;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
+import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
 import io.cloudevents.CloudEventData;
 
 /**
@@ -19,12 +19,7 @@ public final class JsonEventData implements CloudEventData {
 
     /** True for media types whose payload is JSON: application/json, text/json and any +json suffix. */
     public static boolean isJsonMediaType(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String base = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim()
-                .toLowerCase(Locale.ROOT);
+        String base = CloudEventMessages.mediaType(contentType);
         return base.equals("application/json") || base.equals("text/json") || base.endsWith("+json");
     }
 

@@ -67,6 +67,7 @@ public final class CloudEventMessages {
         return contentType;
     }
 
+    /** The media type without parameters, lower case; "" when there is none. */
     public static String mediaType(String contentType) {
         if (contentType == null) {
             return "";
