@@ -48,11 +48,14 @@ final class BatchCommitter {
     }
 
     long commit(Table table, String batchId, List<DataFile> files) {
-        return commit(table, batchId, files, List.of());
+        return commit(table, batchId, files, List.of(), null);
     }
 
-    /** One AppendFiles, or one RowDelta when there are delete files (upserts). */
-    long commit(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes) {
+    /**
+     * One AppendFiles, or one RowDelta when there are delete files (upserts). With source offsets the commit is
+     * compare-and-set on them (an AppendFiles even without files, so the watermark moves).
+     */
+    long commit(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes, SourceOffsets offsets) {
         List<ContentFile<?>> written = new ArrayList<>(files);
         written.addAll(deletes);
         Snapshot before = table.currentSnapshot();
@@ -66,6 +69,9 @@ final class BatchCommitter {
                             .writeManifestsWith(ON_LANE_THREAD, 1);
                     files.forEach(append::appendFile);
                     append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+                    if (offsets != null) {
+                        append.set(offsets.summaryKey(), offsets.encodedClaims()).validateWith(offsets.validator());
+                    }
                     append.commit();
                 } else {
                     RowDelta delta = table.newRowDelta().scanManifestsWith(ON_LANE_THREAD)
@@ -73,6 +79,9 @@ final class BatchCommitter {
                     files.forEach(delta::addRows);
                     deletes.forEach(delta::addDeletes);
                     delta.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+                    if (offsets != null) {
+                        delta.set(offsets.summaryKey(), offsets.encodedClaims()).validateWith(offsets.validator());
+                    }
                     delta.commit();
                 }
                 Long committed = findBatch(table, batchId, beforeId);

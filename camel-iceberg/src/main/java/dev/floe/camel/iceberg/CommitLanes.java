@@ -90,7 +90,8 @@ final class CommitLanes {
             List<PendingBatch> group = new ArrayList<>();
             int rows = 0;
             PendingBatch next;
-            while ((next = queue.peek()) != null && (group.isEmpty() || rows + next.rows().size() <= maxRows)) {
+            while ((next = queue.peek()) != null && (group.isEmpty()
+                    || rows + next.rows().size() <= maxRows && group.get(group.size() - 1).groupsWith(next))) {
                 group.add(queue.poll());
                 rows += next.rows().size();
             }

@@ -24,6 +24,13 @@ public final class EventTableLayout {
     public static final String DATA = "data";
     public static final String DATA_BYTES = "data_bytes";
     public static final String INGEST_TIME = "ingest_time";
+    /** Where a Kafka record came from: topic, partition, offset and key; null for other sources. */
+    public static final String KAFKA = "kafka";
+    public static final Types.StructType KAFKA_TYPE = Types.StructType.of(
+            required(16, "topic", Types.StringType.get()),
+            required(17, "partition", Types.IntegerType.get()),
+            required(18, "offset", Types.LongType.get()),
+            optional(19, "key", Types.BinaryType.get(), "the record key as its bytes"));
 
     public static final Schema SCHEMA = new Schema(
             required(1, ID, Types.StringType.get()),
@@ -38,7 +45,8 @@ public final class EventTableLayout {
                     Types.MapType.ofRequired(13, 14, Types.StringType.get(), Types.StringType.get())),
             optional(10, DATA, Types.StringType.get(), "the payload as JSON text, when it is JSON"),
             optional(11, DATA_BYTES, Types.BinaryType.get(), "the payload as bytes, when it is not JSON"),
-            required(12, INGEST_TIME, Types.TimestampType.withZone(), "when Floe wrote the row"));
+            required(12, INGEST_TIME, Types.TimestampType.withZone(), "when Floe wrote the row"),
+            optional(15, KAFKA, KAFKA_TYPE, "the Kafka record the event came in, when it came from Kafka"));
 
     private EventTableLayout() {
     }

@@ -45,7 +45,8 @@ public class IcebergProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException(
                         "Invalid batch id '" + batchId + "': must be non-empty, without commas");
             }
-            batch = new PendingBatch(exchange, callback, batchId, flatten(in.getMandatoryBody(List.class)));
+            batch = new PendingBatch(exchange, callback, batchId, flatten(in.getMandatoryBody(List.class)),
+                    in.getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class));
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);

@@ -5,10 +5,22 @@ import java.util.List;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 
-/** One exchange's batch waiting in its table's lane, since {@code queuedAt} (System.nanoTime). */
-record PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows, long queuedAt) {
+/**
+ * One exchange's batch waiting in its table's lane, since {@code queuedAt} (System.nanoTime), with the source offsets it
+ * claims (null when its source has none).
+ */
+record PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows, SourceOffsets offsets,
+        long queuedAt) {
 
-    PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows) {
-        this(exchange, callback, batchId, rows, System.nanoTime());
+    PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows, SourceOffsets offsets) {
+        this(exchange, callback, batchId, rows, offsets, System.nanoTime());
+    }
+
+    /** Whether {@code next} may share a commit with this batch: offsets, if any, must chain. */
+    boolean groupsWith(PendingBatch next) {
+        if (offsets == null || next.offsets == null) {
+            return offsets == null && next.offsets == null;
+        }
+        return offsets.chainsTo(next.offsets);
     }
 }

@@ -86,6 +86,16 @@ final class RowConverter {
             set(record, EventTableLayout.DATA_BYTES, ByteBuffer.wrap(data.toBytes()));
         }
         set(record, EventTableLayout.INGEST_TIME, ingestTime);
+        Types.NestedField kafkaField = schema.findField(EventTableLayout.KAFKA);
+        if (event instanceof SourcedEvent sourced && kafkaField != null) {
+            SourcedEvent.KafkaPosition at = sourced.position();
+            GenericRecord kafka = GenericRecord.create(kafkaField.type().asStructType());
+            kafka.setField("topic", at.topic());
+            kafka.setField("partition", at.partition());
+            kafka.setField("offset", at.offset());
+            kafka.setField("key", at.key() == null ? null : ByteBuffer.wrap(at.key()));
+            record.setField(EventTableLayout.KAFKA, kafka);
+        }
         Types.NestedField payload = schema.findField(PayloadSchemas.PAYLOAD);
         if (payload != null) {
             JsonNode object = json.payload(event);

@@ -99,22 +99,37 @@ final class TableWriter {
                 failures.put(batch, e);
             }
         }
-        if (records.isEmpty()) {
+        SourceOffsets offsets = group.get(0).offsets();
+        if (offsets != null && !failures.isEmpty()) {
+            // a batch that claims offsets must not be skipped: the claims of the batches after it cover its rows
+            RuntimeException first = failures.values().iterator().next();
+            group.forEach(b -> failures.putIfAbsent(b, new IcebergWriteException(id, b.batchId(), "write",
+                    new IllegalStateException("an earlier batch of its commit failed: " + first.getMessage(), first))));
+            return new Outcome(null, 0, 0, rows, failures);
+        }
+        for (int i = 1; offsets != null && i < committing.size(); i++) {
+            offsets = offsets.then(committing.get(i).offsets());
+        }
+        if (records.isEmpty() && offsets == null) {
             return new Outcome(null, 0, 0, rows, failures);
         }
         String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
         try {
             WriteResult written;
             try {
-                written = DataFileWriter.write(current, records, deletes, upsert() ? keySchema(current) : null,
-                        conf.getTargetFileSizeBytes());
+                // no rows (all deduplicated) but offsets: an empty commit still moves the watermark
+                written = records.isEmpty()
+                        ? WriteResult.builder().build()
+                        : DataFileWriter.write(current, records, deletes, upsert() ? keySchema(current) : null,
+                                conf.getTargetFileSizeBytes());
             } catch (IcebergWriteException e) {
                 throw e;
             } catch (Exception e) {
                 throw new IcebergWriteException(id, batchIds, "write", e);
             }
             List<DataFile> files = Arrays.asList(written.dataFiles());
-            long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()));
+            long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()),
+                    offsets);
             if (recent != null) {
                 long now = System.currentTimeMillis();
                 committingKeys.forEach(key -> recent.add(key, now));
