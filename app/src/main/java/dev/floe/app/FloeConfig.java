@@ -85,6 +85,52 @@ public interface FloeConfig {
 
     Catalog catalog();
 
+    Kafka kafka();
+
+    /** The Kafka source (routes/kafka-to-iceberg.yaml); see README "Kafka". */
+    interface Kafka {
+
+        /** Off by default: the embedded default starts with HTTP only. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("localhost:9092")
+        String bootstrapServers();
+
+        /** Comma-separated topic names, or a regular expression when topic-is-pattern is true. */
+        @WithDefault("events")
+        String topics();
+
+        @WithDefault("false")
+        boolean topicIsPattern();
+
+        /** The consumer group; also names the table watermarks (floe.offsets.kafka.&lt;group&gt;). */
+        @WithDefault("floe")
+        String groupId();
+
+        /** Records that are not valid CloudEvents go here, with the reason in floe_error_* headers. */
+        @WithDefault("floe-dead-letters")
+        String deadLetterTopic();
+
+        /**
+         * Where a partition starts when neither the tables nor the group hold a position for it: earliest (default,
+         * nothing is skipped) or latest.
+         */
+        @WithDefault("earliest")
+        String autoOffsetReset();
+
+        /** Records with a larger value are dead-lettered unread. */
+        @WithDefault("1048576")
+        int maxRecordBytes();
+
+        /** How long to wait between attempts to re-read the table watermarks while the consumer is paused. */
+        @WithDefault("1000")
+        long pauseRetryMs();
+
+        /** Any other Kafka client property (security.protocol, sasl.*, ssl.*, ...), for consumer and producer. */
+        Map<String, String> properties();
+    }
+
     interface Http {
 
         @WithDefault("0.0.0.0")

@@ -46,4 +46,18 @@ public class FloeMetrics {
     public void commitFailed(String table) {
         registry.counter("floe.commit.failures", "table", String.valueOf(table)).increment();
     }
+
+    public void deadLettered(String topic, String reason) {
+        registry.counter("floe.kafka.dead.letters", "topic", String.valueOf(topic), "reason", reason).increment();
+    }
+
+    public void kafkaRewound() {
+        registry.counter("floe.kafka.rewinds").increment();
+    }
+
+    /** Records of a partition past what its tables hold: log end offset minus the lowest uncommitted position. */
+    public void kafkaLag(String topic, int partition, Supplier<Number> lag) {
+        Gauge.builder("floe.kafka.lag", lag).tag("topic", topic).tag("partition", String.valueOf(partition))
+                .strongReference(true).register(registry);
+    }
 }

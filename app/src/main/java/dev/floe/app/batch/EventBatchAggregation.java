@@ -95,11 +95,17 @@ public class EventBatchAggregation implements AggregationStrategy {
             BatchFailedException error = new BatchFailedException(
                     "the batch for table " + table + " was not committed: " + failure.getMessage(), failure);
             tickets.forEach(t -> t.committed().completeExceptionally(error));
+            settled(done, error);
             return;
         }
         Long snapshotId = done.getMessage().getHeader(IcebergConstants.SNAPSHOT_ID, Long.class);
         Long millis = done.getMessage().getHeader(IcebergConstants.COMMIT_DURATION, Long.class);
         metrics.committed(table, events, millis == null ? 0 : millis);
         tickets.forEach(t -> t.committed().complete(snapshotId));
+        settled(done, null);
+    }
+
+    /** Called once the batch is settled: committed ({@code failure} null) or failed. For sources that track more. */
+    protected void settled(Exchange batch, Throwable failure) {
     }
 }

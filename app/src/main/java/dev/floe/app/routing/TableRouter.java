@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.floe.app.FloeConfig;
@@ -76,6 +78,15 @@ public class TableRouter implements Processor {
         camel.getEndpoint(endpointUri(defaultTable));
         rules.forEach(rule -> camel.getEndpoint(endpointUri(rule.table())));
         config.tables().keySet().forEach(table -> camel.getEndpoint(endpointUri(TableNames.parse(table).toString())));
+    }
+
+    /** Every table an event can be routed to: the default, the rules' tables and those with settings. */
+    public Set<String> tables() {
+        Set<String> tables = new TreeSet<>();
+        tables.add(defaultTable);
+        rules.forEach(rule -> tables.add(rule.table()));
+        config.tables().keySet().forEach(table -> tables.add(TableNames.parse(table).toString()));
+        return tables;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.floe.camel.iceberg.cloudevents;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,14 +28,17 @@ import io.cloudevents.core.data.BytesCloudEventData;
 public final class BinaryModeReader {
 
     /** How a protocol binding names and encodes attribute headers. */
-    public record Binding(List<String> prefixes, boolean percentEncoded) {
+    public record Binding(List<String> prefixes, boolean percentEncoded, boolean bytesAreUtf8) {
 
         /** HTTP: {@code ce-} headers, percent-encoded values (HTTP binding 3.1.3). */
-        public static final Binding HTTP = new Binding(List.of("ce-"), true);
-        /** Kafka: {@code ce_} headers, UTF-8 string values. */
-        public static final Binding KAFKA = new Binding(List.of("ce_"), false);
-        /** AMQP: {@code cloudEvents:} application properties, or {@code cloudEvents_} as JMS clients must write. */
-        public static final Binding AMQP = new Binding(List.of("cloudEvents:", "cloudEvents_"), false);
+        public static final Binding HTTP = new Binding(List.of("ce-"), true, false);
+        /** Kafka: {@code ce_} headers; header values are bytes holding UTF-8 strings (Kafka binding 3.2.3). */
+        public static final Binding KAFKA = new Binding(List.of("ce_"), false, true);
+        /**
+         * AMQP: {@code cloudEvents:} application properties, or {@code cloudEvents_} as JMS clients must write; a
+         * binary value is an attribute of type Binary (base64 as its canonical string).
+         */
+        public static final Binding AMQP = new Binding(List.of("cloudEvents:", "cloudEvents_"), false, false);
 
         String attributeName(String header) {
             for (String prefix : prefixes) {
@@ -80,7 +86,7 @@ public final class BinaryModeReader {
                 value = values.get(0);
             }
             try {
-                String text = canonical(value);
+                String text = value instanceof byte[] bytes && binding.bytesAreUtf8() ? utf8(bytes) : canonical(value);
                 attributes.put(name, binding.percentEncoded() ? HeaderValueDecoder.decode(text) : text);
             } catch (IllegalArgumentException e) {
                 violations.add(new Violation(name, "header " + header.getKey() + ": " + e.getMessage()));
@@ -104,6 +110,14 @@ public final class BinaryModeReader {
             throw new InvalidCloudEventException(violations);
         }
         return event;
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("the value is not UTF-8");
+        }
     }
 
     /** Protocols with a type system (AMQP) may send native values; the spec maps each to its canonical string. */

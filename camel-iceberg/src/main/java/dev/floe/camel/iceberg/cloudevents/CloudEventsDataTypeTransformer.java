@@ -14,7 +14,7 @@ import org.apache.camel.spi.Transformer;
 public class CloudEventsDataTypeTransformer extends Transformer {
 
     private static final BinaryModeReader.Binding ANY_HEADERS = new BinaryModeReader.Binding(
-            java.util.List.of("ce-", "ce_"), false);
+            java.util.List.of("ce-", "ce_"), false, true);
 
     @Override
     public void transform(Message message, DataType from, DataType to) {

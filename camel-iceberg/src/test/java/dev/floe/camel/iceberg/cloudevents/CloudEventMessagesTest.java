@@ -35,6 +35,23 @@ class CloudEventMessagesTest {
     }
 
     @Test
+    void kafkaHeaderValuesAreUtf8Bytes() {
+        List<CloudEvent> events = CloudEventMessages.read(message("{}", "ce_specversion", utf8("1.0"), "ce_id",
+                utf8("é-1"), "ce_source", utf8("/k"), "ce_type", utf8("t"), "ce_time", utf8("2026-11-22T10:00:00Z")),
+                BinaryModeReader.Binding.KAFKA);
+        assertThat(events.get(0).getId()).isEqualTo("é-1");
+        assertThat(events.get(0).getTime()).hasToString("2026-11-22T10:00Z");
+        assertThatThrownBy(() -> CloudEventMessages.read(message("{}", "ce_specversion", utf8("1.0"), "ce_id",
+                new byte[]{(byte) 0xC3}, "ce_source", utf8("/k"), "ce_type", utf8("t")),
+                BinaryModeReader.Binding.KAFKA)).isInstanceOf(InvalidCloudEventException.class)
+                .hasMessageContaining("not UTF-8");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void amqpBindingAcceptsBothPrefixesAndNativeTypes() {
         List<CloudEvent> events = CloudEventMessages.read(message("x", "cloudEvents:specversion", "1.0",
                 "cloudEvents_id", "1", "cloudEvents:source", "/a", "cloudEvents_type", "t",

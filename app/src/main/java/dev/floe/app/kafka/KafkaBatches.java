@@ -1,0 +1,63 @@
+package dev.floe.app.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import dev.floe.app.batch.EventBatchAggregation;
+import dev.floe.camel.iceberg.IcebergConstants;
+import dev.floe.camel.iceberg.SourceOffsets;
+import org.apache.camel.Exchange;
+
+/**
+ * Batches Kafka records per table like {@link EventBatchAggregation}, and gives each batch the offsets it claims
+ * (committed compare-and-set with its rows). The aggregator calls {@code aggregate} under its lock and
+ * {@code onCompletion} before any later record can join a batch, which is what makes a claim cover exactly the records
+ * absorbed before it.
+ */
+@ApplicationScoped
+@Named("kafkaBatches")
+public class KafkaBatches extends EventBatchAggregation {
+
+    private static final String RECORDS = "FloeKafkaRecords";
+
+    @Inject
+    KafkaProgress progress;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Exchange aggregate(Exchange batch, Exchange incoming) {
+        Exchange merged = super.aggregate(batch, incoming);
+        KafkaProgress.Generation generation = incoming.getProperty(KafkaProgress.GENERATION,
+                KafkaProgress.Generation.class);
+        SourcePosition at = incoming.getProperty(SourcePosition.PROPERTY, SourcePosition.class);
+        List<SourcePosition> records = merged.getProperty(RECORDS, List.class);
+        if (records == null) {
+            records = new ArrayList<>();
+            merged.setProperty(RECORDS, records);
+        }
+        records.add(at);
+        progress.added(generation, at);
+        return merged;
+    }
+
+    @Override
+    public void onCompletion(Exchange batch) {
+        KafkaProgress.Generation generation = batch.getProperty(KafkaProgress.GENERATION,
+                KafkaProgress.Generation.class);
+        String table = batch.getIn().getHeader(IcebergConstants.TABLE, String.class);
+        batch.getIn().setHeader(IcebergConstants.SOURCE_OFFSETS, progress.claim(generation, table));
+        super.onCompletion(batch);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void settled(Exchange batch, Throwable failure) {
+        progress.settled(batch.getProperty(KafkaProgress.GENERATION, KafkaProgress.Generation.class),
+                batch.getProperty(RECORDS, List.class),
+                batch.getIn().getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class), failure);
+    }
+}

@@ -1,0 +1,73 @@
+package dev.floe.app.kafka;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import dev.floe.app.FloeMetrics;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a record Floe cannot take into its dead letter: the original value, key and headers, plus {@code floe_error_*}
+ * headers with the reason and the record's topic, partition and offset. The route then sends it to the dead-letter
+ * topic and marks the record absorbed ({@link #absorbed}), so it never blocks its partition.
+ */
+@ApplicationScoped
+@Named("kafkaDeadLetter")
+public class KafkaDeadLetter {
+
+    public static final String REASON = "floe_error_reason";
+    public static final String ERROR_TYPE = "floe_error_type";
+    public static final String SOURCE_TOPIC = "floe_source_topic";
+    public static final String SOURCE_PARTITION = "floe_source_partition";
+    public static final String SOURCE_OFFSET = "floe_source_offset";
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetter.class);
+    private static final int MAX_REASON = 2000;
+
+    @Inject
+    KafkaProgress progress;
+    @Inject
+    FloeMetrics metrics;
+
+    public void prepare(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        SourcePosition at = exchange.getProperty(SourcePosition.PROPERTY, SourcePosition.class);
+        Message message = exchange.getIn();
+        Headers original = message.getHeader(KafkaConstants.HEADERS, Headers.class);
+        message.removeHeaders("*");
+        if (original != null) {
+            for (Header header : original) {
+                message.setHeader(header.key(), header.value());
+            }
+        }
+        String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+        message.setHeader(REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
+        message.setHeader(ERROR_TYPE, cause == null ? "unknown" : cause.getClass().getSimpleName());
+        message.setHeader(SOURCE_TOPIC, at.tp().topic());
+        message.setHeader(SOURCE_PARTITION, String.valueOf(at.tp().partition()));
+        message.setHeader(SOURCE_OFFSET, String.valueOf(at.offset()));
+        if (at.key() != null) {
+            message.setHeader(KafkaConstants.KEY, at.key());
+        }
+        message.setBody(exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class));
+        LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(), message.getHeader(REASON));
+        metrics.deadLettered(at.tp().topic(), cause == null ? "unknown" : cause.getClass().getSimpleName());
+    }
+
+    /** After the dead letter is on its topic: the record counts as absorbed by every table. */
+    public void absorbed(Exchange exchange) {
+        progress.absorbed(exchange.getProperty(SourcePosition.PROPERTY, SourcePosition.class));
+    }
+
+    /** A failure that is not the record's fault (the catalog is down): pause and replay from the tables. */
+    public void rewind(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        progress.requestRewind(cause == null ? "unknown failure" : cause.getMessage());
+    }
+}
