@@ -55,6 +55,12 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProgress.class);
     private static final long LAG_EVERY_MS = 1000;
     private static final long BACKPRESSURE_MAX_WAIT_MS = 60_000;
+    /**
+     * For crash tests only: with FLOE_TEST_CRASH_POINT=after-table-commit the JVM halts (as kill -9 would) right after
+     * the first Iceberg commit of Kafka records, before their offsets reach Kafka.
+     */
+    private static final boolean CRASH_AFTER_TABLE_COMMIT = "after-table-commit"
+            .equals(System.getenv("FLOE_TEST_CRASH_POINT"));
 
     @Inject
     FloeConfig config;
@@ -376,6 +382,9 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         if (failure != null) {
             requestRewind(failure.getMessage());
             return;
+        }
+        if (CRASH_AFTER_TABLE_COMMIT) {
+            Runtime.getRuntime().halt(137);
         }
         for (TopicPartition tp : g.assigned) {
             if (claims.claimed().containsKey(name(tp))) {

@@ -1,5 +1,6 @@
 package dev.floe.app.kafka;
 
+import dev.floe.testing.KafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,13 @@
 package dev.floe.app.kafka;
 
+import dev.floe.testing.KafkaBroker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -185,18 +192,28 @@ class KafkaToIcebergIT {
         String p = "outage-" + UUID.randomUUID() + "-";
         KafkaResource.broker.send(binary(0, p + "before", null, "{}"));
         await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
+        double rewindsBefore = rewinds();
         String url = "jdbc:sqlite:" + Path.of(dataDir, "catalog.db").toAbsolutePath();
         try (Connection lock = DriverManager.getConnection(url); Statement st = lock.createStatement()) {
             st.execute("BEGIN EXCLUSIVE");
             for (int i = 0; i < 50; i++) {
                 KafkaResource.broker.send(binary(i % 2, p + i, null, "{}"));
             }
-            // the batches fail while the lock holds; the consumer pauses rather than skipping them
-            await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            // the batches fail while the lock holds: the consumer pauses and rewinds rather than skipping them
+            await().atMost(Duration.ofSeconds(30)).until(() -> rewinds() > rewindsBefore);
+            assertThat(rows(p)).hasSize(1);
             st.execute("ROLLBACK");
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= 51);
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(51).doesNotHaveDuplicates();
+    }
+
+    private static double rewinds() throws Exception {
+        String metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^floe_kafka_rewinds_total ([0-9.E]+)").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

@@ -1,4 +1,4 @@
-package dev.floe.app.kafka;
+package dev.floe.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;

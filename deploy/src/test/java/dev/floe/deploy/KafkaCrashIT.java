@@ -1,0 +1,197 @@
+package dev.floe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.floe.testing.KafkaBroker;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exactly once from Kafka, with real process deaths: Floe runs as its own JVM (the packaged fast-jar) against a real
+ * Kafka broker, is killed with SIGKILL (or halts at a crash point) and is started again; the table then holds every
+ * event exactly once.
+ */
+class KafkaCrashIT {
+
+    static final String TABLE = "default.events";
+    static KafkaBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startKafka() {
+        broker = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        broker.close();
+    }
+
+    private Map<String, String> env(String topic) {
+        return Map.of("FLOE_CATALOG_PROPERTIES_TYPE", "jdbc",
+                "FLOE_CATALOG_PROPERTIES_URI", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+                "FLOE_CATALOG_PROPERTIES_WAREHOUSE", dir.resolve("warehouse").toUri().toString(),
+                "FLOE_KAFKA_ENABLED", "true", "FLOE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "FLOE_KAFKA_TOPICS", topic, "FLOE_KAFKA_GROUP_ID", "crash-" + topic);
+    }
+
+    private static void produce(String topic, int partitions, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, i % partitions, null,
+                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            r.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes("e-" + i))
+                    .add("ce_source", bytes("/crash/" + topic)).add("ce_type", bytes("dev.floe.crash"))
+                    .add("content-type", bytes("application/json"));
+            broker.producer().send(r);
+        }
+        broker.producer().flush();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private List<String> ids() {
+        Catalog catalog = CatalogUtil.buildIcebergCatalog("floe",
+                Map.of("type", "jdbc", "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"), "warehouse",
+                        dir.resolve("warehouse").toUri().toString()),
+                new Configuration());
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            TableIdentifier id = TableIdentifier.parse(TABLE);
+            if (!catalog.tableExists(id)) {
+                return List.of();
+            }
+            Table table = catalog.loadTable(id);
+            List<String> ids = new ArrayList<>();
+            try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+                it.forEach(r -> ids.add((String) r.getField("id")));
+            }
+            return ids;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> expected(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("e-" + i);
+        }
+        return ids;
+    }
+
+    static double received(FloeProcess floe) {
+        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"kafka-to-iceberg\"} ([0-9.E]+)")
+                .matcher(FloeProcess.get(floe.management("/q/metrics")));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private void restartAndExpectExactly(String topic, int n, String log) throws Exception {
+        try (FloeProcess again = FloeProcess.start(dir, log, env(topic), List.of("-Dfloe.batch.max-wait-ms=300"))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ids().size() >= n);
+            // and it stays so: no duplicates trickle in late
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
+            assertThat(ids()).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(n));
+        }
+    }
+
+    @Test
+    void killedMidBatchBeforeTheCommit() throws Exception {
+        String topic = "crash-mid-batch";
+        broker.createTopic(topic, 2);
+        int n = 2500;
+        produce(topic, 2, 0, n);
+        // batches of 1,000 commit; the last 1,000 wait in memory for a minute, and are read when the kill comes
+        try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-mid-batch-1.log", env(topic),
+                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=60000"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && ids().size() >= 2000);
+            floe.process.destroyForcibly(); // SIGKILL
+            assertThat(floe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(ids()).as("rows before the restart").hasSizeLessThan(n);
+        restartAndExpectExactly(topic, n, "kafka-crash-mid-batch-2.log");
+    }
+
+    @Test
+    void haltedAfterTheTableCommitBeforeTheKafkaOffsetCommit() throws Exception {
+        String topic = "crash-after-commit";
+        broker.createTopic(topic, 2);
+        int n = 2000;
+        produce(topic, 2, 0, n);
+        Map<String, String> crashing = new HashMap<>(env(topic));
+        crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
+        try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-after-commit-1.log", crashing,
+                List.of("-Dfloe.batch.max-events=500"))) {
+            assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
+            assertThat(floe.process.exitValue()).isEqualTo(137);
+        }
+        // the table holds a commit, and Kafka never heard of it
+        assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
+        Map<TopicPartition, ?> committed = broker.committed("crash-" + topic);
+        assertThat(committed).isEmpty();
+        restartAndExpectExactly(topic, n, "kafka-crash-after-commit-2.log");
+    }
+
+    @Test
+    void twoReplicasWithARebalanceMidStream() throws Exception {
+        String topic = "two-replicas";
+        broker.createTopic(topic, 4);
+        int n = 6000;
+        List<String> props = List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300");
+        // a steady stream: 20 events every 50 ms, so partitions move while records are in flight
+        AtomicInteger sent = new AtomicInteger();
+        ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
+        try (FloeProcess a = FloeProcess.start(dir, "kafka-replica-a.log", env(topic), props)) {
+            stream.scheduleAtFixedRate(() -> {
+                int from = sent.get();
+                if (from < n) {
+                    produce(topic, 4, from, Math.min(n, from + 20));
+                    sent.set(Math.min(n, from + 20));
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() > 0);
+            // B joins: the group rebalances and B starts its partitions at the table's watermarks
+            try (FloeProcess b = FloeProcess.start(dir, "kafka-replica-b.log", env(topic), props)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> received(b) > 0);
+                assertThat(sent.get()).as("still streaming when B took over").isLessThan(n);
+                // A dies mid-stream: B takes every partition
+                a.process.destroyForcibly();
+                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() == n);
+                await().atMost(Duration.ofSeconds(120)).until(() -> ids().size() >= n);
+                await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
+                assertThat(ids()).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(n));
+            }
+        } finally {
+            stream.shutdownNow();
+        }
+    }
+}
