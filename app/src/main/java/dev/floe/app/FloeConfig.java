@@ -127,6 +127,13 @@ public interface FloeConfig {
         @WithDefault("1000")
         long pauseRetryMs();
 
+        /**
+         * Drain mode, for Kubernetes Jobs and CronJobs: consume until every assigned partition is committed up to
+         * where it ended when Floe started reading it, then exit 0.
+         */
+        @WithDefault("false")
+        boolean drain();
+
         /** Any other Kafka client property (security.protocol, sasl.*, ssl.*, ...), for consumer and producer. */
         Map<String, String> properties();
     }

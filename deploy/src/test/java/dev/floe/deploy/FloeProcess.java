@@ -34,9 +34,25 @@ final class FloeProcess implements AutoCloseable {
     /** Starts Floe in {@code workDir} with these environment variables and system properties, and waits until ready. */
     static FloeProcess start(Path workDir, String logName, Map<String, String> env, List<String> properties)
             throws Exception {
-        assertThat(JAR).as("the packaged application: run the reactor build (./mvnw verify)").isRegularFile();
         int http = freePort();
         int management = freePort();
+        FloeProcess floe = new FloeProcess(launch(workDir, logName, env, properties, http, management), http,
+                management);
+        URI ready = floe.management("/q/health/ready");
+        await().atMost(Duration.ofSeconds(90)).until(() -> get(ready).startsWith("200") || !floe.process.isAlive());
+        assertThat(floe.process.isAlive()).as("Floe started (see deploy/target/%s)", logName).isTrue();
+        return floe;
+    }
+
+    /** Starts Floe without waiting for it: for a run that ends by itself (drain mode). */
+    static Process launch(Path workDir, String logName, Map<String, String> env, List<String> properties)
+            throws Exception {
+        return launch(workDir, logName, env, properties, freePort(), freePort());
+    }
+
+    private static Process launch(Path workDir, String logName, Map<String, String> env, List<String> properties,
+            int http, int management) throws Exception {
+        assertThat(JAR).as("the packaged application: run the reactor build (./mvnw verify)").isRegularFile();
         List<String> command = new ArrayList<>(
                 List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Dfloe.http.port=" + http, "-Dquarkus.management.port=" + management));
@@ -46,11 +62,7 @@ final class FloeProcess implements AutoCloseable {
                 .redirectOutput(new File(Repository.ROOT.resolve("deploy/target/" + logName).toString()));
         builder.environment().put("FLOE_ROUTES_DIR", Repository.ROUTES.toString());
         builder.environment().putAll(env);
-        FloeProcess floe = new FloeProcess(builder.start(), http, management);
-        URI ready = floe.management("/q/health/ready");
-        await().atMost(Duration.ofSeconds(90)).until(() -> get(ready).startsWith("200") || !floe.process.isAlive());
-        assertThat(floe.process.isAlive()).as("Floe started (see deploy/target/%s)", logName).isTrue();
-        return floe;
+        return builder.start();
     }
 
     URI events() {

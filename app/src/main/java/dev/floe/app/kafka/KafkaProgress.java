@@ -80,6 +80,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     private long lagUpdatedAt;
     private final Map<TopicPartition, Long> toCommit = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
+    private final DrainMode drain = new DrainMode(this);
 
     @PostConstruct
     void init() {
@@ -132,6 +133,9 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         }
         updateLag(consumer);
         if (!rewindPending) {
+            if (config.kafka().drain()) {
+                drain.check(consumer);
+            }
             return true;
         }
         if (System.currentTimeMillis() >= retryAt) {
@@ -391,6 +395,15 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
                 toCommit.put(tp, g.safeOffset(tp));
             }
         }
+    }
+
+    /** The lowest offset of the partition not yet safely in the tables. */
+    synchronized long safeOffset(TopicPartition tp) {
+        return generation.safeOffset(tp);
+    }
+
+    synchronized Set<TopicPartition> assigned() {
+        return generation.id == 0 ? null : generation.assigned;
     }
 
     static String name(TopicPartition tp) {

@@ -34,11 +34,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly once from Kafka, with real process deaths: Floe runs as its own JVM (the packaged fast-jar) against a real
- * Kafka broker, is killed with SIGKILL (or halts at a crash point) and is started again; the table then holds every
- * event exactly once.
+ * Floe as its own JVM (the packaged fast-jar) against a real Kafka broker. Exactly once with real process deaths: it
+ * is killed with SIGKILL (or halts at a crash point) and started again, and the table then holds every event exactly
+ * once. Drain mode: it exits 0 once the topic is in the table.
  */
-class KafkaCrashIT {
+class KafkaProcessIT {
 
     static final String TABLE = "default.events";
     static KafkaBroker broker;
@@ -122,6 +122,25 @@ class KafkaCrashIT {
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
             assertThat(ids()).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(n));
         }
+    }
+
+    @Test
+    void drainModeCommitsWhatTheTopicHeldAndExitsZero() throws Exception {
+        String topic = "drain";
+        broker.createTopic(topic, 3);
+        int n = 1500;
+        produce(topic, 3, 0, n);
+        Map<String, String> draining = new HashMap<>(env(topic));
+        draining.put("FLOE_KAFKA_DRAIN", "true");
+        Process floe = FloeProcess.launch(dir, "kafka-drain.log", draining, List.of());
+        try {
+            assertThat(floe.waitFor(90, TimeUnit.SECONDS)).as("exited by itself").isTrue();
+            assertThat(floe.exitValue()).isZero();
+        } finally {
+            floe.destroyForcibly();
+        }
+        assertThat(ids()).hasSize(n).containsExactlyInAnyOrderElementsOf(expected(n));
+        assertThat(broker.committed("crash-" + topic).values()).extracting(o -> o.offset()).containsOnly(500L);
     }
 
     @Test
