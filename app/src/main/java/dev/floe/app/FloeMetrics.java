@@ -1,9 +1,12 @@
 package dev.floe.app;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -19,8 +22,12 @@ public class FloeMetrics {
     @Inject
     MeterRegistry registry;
 
+    // looked up once per route: the Kafka route counts every record
+    private final Map<String, Counter> receivedByRoute = new ConcurrentHashMap<>();
+
     public void received(String route, int events) {
-        registry.counter("floe.events.received", "route", String.valueOf(route)).increment(events);
+        receivedByRoute.computeIfAbsent(String.valueOf(route),
+                r -> registry.counter("floe.events.received", "route", r)).increment(events);
     }
 
     public void accepted(String route, int events) {
