@@ -208,17 +208,6 @@ class KafkaToIcebergIT {
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(51).doesNotHaveDuplicates();
     }
 
-    @Test
-    void readinessReportsTheKafkaConsumer() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> ready = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).contains("consumer:kafka-to-iceberg");
-        });
-    }
-
     private static double rewinds() throws Exception {
         String metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/metrics")).build(),
