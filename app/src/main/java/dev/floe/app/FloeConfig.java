@@ -87,6 +87,39 @@ public interface FloeConfig {
 
     Kafka kafka();
 
+    Amqp amqp();
+
+    /** The AMQP 1.0 source (routes/amqp-to-iceberg.yaml); see README "AMQP". */
+    interface Amqp {
+
+        /** Off by default: the embedded default starts with HTTP only. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /**
+         * The broker, as a Qpid JMS URI: amqp://host:5672, amqps://host:5671?transport.trustStoreLocation=..., or
+         * failover:(amqp://a:5672,amqp://b:5672) to reconnect.
+         */
+        @WithDefault("amqp://localhost:5672")
+        String url();
+
+        Optional<String> username();
+
+        Optional<String> password();
+
+        /** The queue events are read from. */
+        @WithDefault("events")
+        String queue();
+
+        /** Messages that are not valid CloudEvents go here, with the reason in floe_error_* properties. */
+        @WithDefault("floe-dead-letters")
+        String deadLetterQueue();
+
+        /** Messages with a larger body are dead-lettered unread. */
+        @WithDefault("1048576")
+        int maxMessageBytes();
+    }
+
     /** The Kafka source (routes/kafka-to-iceberg.yaml); see README "Kafka". */
     interface Kafka {
 

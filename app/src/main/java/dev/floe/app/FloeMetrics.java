@@ -54,8 +54,9 @@ public class FloeMetrics {
         registry.counter("floe.commit.failures", "table", String.valueOf(table)).increment();
     }
 
-    public void deadLettered(String topic, String reason) {
-        registry.counter("floe.kafka.dead.letters", "topic", String.valueOf(topic), "reason", reason).increment();
+    /** A record or message sent to a dead-letter topic or queue; source is kafka:topic or amqp:queue. */
+    public void deadLettered(String source, String reason) {
+        registry.counter("floe.dead.letters", "source", String.valueOf(source), "reason", reason).increment();
     }
 
     public void kafkaRewound() {

@@ -57,7 +57,7 @@ public class KafkaDeadLetter {
         }
         message.setBody(exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class));
         LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(), message.getHeader(REASON));
-        metrics.deadLettered(at.tp().topic(), cause == null ? "unknown" : cause.getClass().getSimpleName());
+        metrics.deadLettered("kafka:" + at.tp().topic(), cause == null ? "unknown" : cause.getClass().getSimpleName());
     }
 
     /** After the dead letter is on its topic: the record counts as absorbed by every table. */

@@ -1,13 +1,9 @@
 package dev.floe.app.kafka;
 
+import dev.floe.testing.Directories;
 import dev.floe.testing.KafkaBroker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -20,21 +16,10 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     static final String DATA_DIR = "target/test-data-kafka";
     static KafkaBroker broker;
 
-    static void deleteDirectory(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
     public Map<String, String> start() {
         // the broker is new: so must the tables be, or their watermarks would point past its empty topics
-        deleteDirectory(Path.of(DATA_DIR));
+        Directories.delete(Path.of(DATA_DIR));
         broker = KafkaBroker.start();
         broker.createTopic(TOPIC, 2);
         broker.createTopic(DEAD_LETTERS, 1);

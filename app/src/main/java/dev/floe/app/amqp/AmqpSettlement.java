@@ -1,0 +1,122 @@
+package dev.floe.app.amqp;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import dev.floe.app.FloeMetrics;
+import dev.floe.app.batch.CommitTicket;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
+import org.apache.qpid.jms.provider.amqp.message.AmqpJmsMessageFacade;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles AMQP messages: accepted once the commit that holds the message's event has succeeded, released (the broker
+ * delivers it again, its delivery count untouched) when the commit failed or Floe holds too many events. A message that
+ * is not a valid CloudEvent is accepted after its dead letter is on the dead-letter queue.
+ * <p>
+ * The settlement goes to the broker on Qpid JMS' own I/O thread, so settling from the commit thread is safe. A
+ * message whose settlement never reaches the broker (Floe crashed, the connection dropped) is delivered again, and the
+ * dedup window drops its event if the table already holds it.
+ */
+@ApplicationScoped
+@Named("amqpSettlement")
+public class AmqpSettlement {
+
+    public static final String REASON = "floe_error_reason";
+    public static final String ERROR_TYPE = "floe_error_type";
+    public static final String SOURCE_QUEUE = "floe_source_queue";
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpSettlement.class);
+    // Qpid JMS: set as the int property JMS_AMQP_ACK_TYPE before acknowledge() to choose the disposition
+    private static final String ACK_TYPE = "JMS_AMQP_ACK_TYPE";
+    private static final int ACCEPTED = 1;
+    private static final int RELEASED = 3;
+    /**
+     * For crash tests only: with FLOE_TEST_CRASH_POINT=after-table-commit the JVM halts (as kill -9 would) right after
+     * the first commit of AMQP messages, before they are settled.
+     */
+    private static final boolean CRASH_AFTER_TABLE_COMMIT = "after-table-commit"
+            .equals(System.getenv("FLOE_TEST_CRASH_POINT"));
+    private static final int MAX_REASON = 2000;
+
+    /** Exchange property: the JMS message as received, set by {@link AmqpCloudEventReader}. */
+    public static final String ORIGINAL = "FloeAmqpOriginal";
+
+    @Inject
+    FloeMetrics metrics;
+
+    /** After admission: settle the message when every table holding its events has committed. */
+    @SuppressWarnings("unchecked")
+    public void afterCommit(Exchange exchange) {
+        jakarta.jms.Message message = exchange.getProperty(ORIGINAL, jakarta.jms.Message.class);
+        List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
+        String route = exchange.getFromRouteId();
+        CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
+                .whenComplete((done, failure) -> {
+                    if (failure == null) {
+                        if (CRASH_AFTER_TABLE_COMMIT) {
+                            Runtime.getRuntime().halt(137);
+                        }
+                        settle(message, ACCEPTED);
+                        metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
+                    } else {
+                        settle(message, RELEASED);
+                    }
+                });
+    }
+
+    /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
+    public void release(Exchange exchange) {
+        settle(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), RELEASED);
+    }
+
+    /** After its dead letter is on the dead-letter queue. */
+    public void accept(Exchange exchange) {
+        settle(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), ACCEPTED);
+    }
+
+    /**
+     * Turns a message Floe cannot take into its dead letter: the original body, content type and application
+     * properties, plus floe_error_reason, floe_error_type and floe_source_queue.
+     */
+    public void deadLetter(Exchange exchange) throws Exception {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        jakarta.jms.Message original = exchange.getProperty(ORIGINAL, jakarta.jms.Message.class);
+        AmqpJmsMessageFacade amqp = (AmqpJmsMessageFacade) ((org.apache.qpid.jms.message.JmsMessage) original)
+                .getFacade();
+        // a new message: the producer must not send the received JMS message itself
+        Message out = new DefaultMessage(exchange.getContext());
+        exchange.setIn(out);
+        for (String name : amqp.getApplicationPropertyNames(new HashSet<>())) {
+            Object value = amqp.getApplicationProperty(name);
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                out.setHeader(name, value);
+            }
+        }
+        String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
+        out.setHeader(REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
+        out.setHeader(ERROR_TYPE, cause == null ? "unknown" : cause.getClass().getSimpleName());
+        String queue = original.getJMSDestination() == null ? "" : original.getJMSDestination().toString();
+        out.setHeader(SOURCE_QUEUE, queue);
+        out.setBody(exchange.getProperty(AmqpCloudEventReader.BODY, byte[].class));
+        LOG.warn("Message {} goes to the dead-letter queue: {}", original.getJMSMessageID(), out.getHeader(REASON));
+        metrics.deadLettered("amqp:" + queue, cause == null ? "unknown" : cause.getClass().getSimpleName());
+    }
+
+    private static void settle(jakarta.jms.Message message, int disposition) {
+        try {
+            message.setIntProperty(ACK_TYPE, disposition);
+            message.acknowledge();
+        } catch (Exception e) {
+            // the session is gone (a reconnect, a shutdown): the broker delivers the message again
+            LOG.debug("Could not settle message: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.floe.app.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.jms.Message;
+
+import dev.floe.app.Tables;
+import dev.floe.testing.ArtemisBroker;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+
+/** A real Artemis broker (AMQP 1.0) feeds Floe's AMQP route; rows are read back with Iceberg's reader. */
+@QuarkusTest
+@TestProfile(AmqpToIcebergIT.WithAmqp.class)
+class AmqpToIcebergIT {
+
+    public static class WithAmqp implements QuarkusTestProfile {
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ArtemisResource.class));
+        }
+    }
+
+    private static final String TABLE = "amqp.events";
+
+    @Inject
+    Catalog catalog;
+
+    private List<Record> rows(String prefix) {
+        return Tables.rowsWithIdPrefix(catalog, TABLE, prefix);
+    }
+
+    private static Map<String, Object> binary(String prefix, String id) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put(prefix + "specversion", "1.0");
+        p.put(prefix + "id", id);
+        p.put(prefix + "source", "/amqp/test");
+        p.put(prefix + "type", "com.example.amqp");
+        p.put(prefix + "time", "2026-11-22T10:00:00Z");
+        return p;
+    }
+
+    private static void send(List<byte[]> bodies, List<Map<String, Object>> props, List<String> types) {
+        ArtemisBroker broker = ArtemisResource.broker;
+        broker.send(ArtemisResource.QUEUE, bodies, props, types);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void binaryModeWithEitherPrefixAndStructuredModeBecomeRows() {
+        String p = "modes-" + UUID.randomUUID() + "-";
+        Map<String, Object> colon = binary("cloudEvents:", p + "colon");
+        colon.put("cloudEvents:priority", 7); // a native AMQP int
+        colon.put("cloudEvents:urgent", true); // a native AMQP boolean
+        Map<String, Object> underscore = binary("cloudEvents_", p + "underscore");
+        String structured = "{\"specversion\":\"1.0\",\"id\":\"" + p + "structured\",\"source\":\"/amqp/s\","
+                + "\"type\":\"com.example.s\",\"datacontenttype\":\"application/json\",\"data\":{\"n\":1}}";
+        send(List.of(utf8("{\"a\":1}"), utf8("{\"b\":2}"), utf8(structured)),
+                List.of(colon, underscore, Map.of()),
+                List.of("application/json", "application/json", "application/cloudevents+json"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 3);
+        // settled once committed: nothing is left on the queue
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArtemisResource.broker.messageCount(ArtemisResource.QUEUE) == 0);
+        Map<String, Record> byId = new HashMap<>();
+        rows(p).forEach(r -> byId.put((String) r.getField("id"), r));
+        Record c = byId.get(p + "colon");
+        assertThat(c.getField("source")).isEqualTo("/amqp/test");
+        assertThat(c.getField("type")).isEqualTo("com.example.amqp");
+        assertThat(c.getField("time").toString()).isEqualTo("2026-11-22T10:00Z");
+        assertThat(c.getField("datacontenttype")).isEqualTo("application/json");
+        assertThat(c.getField("data")).isEqualTo("{\"a\":1}");
+        assertThat(c.getField("extensions")).isEqualTo(Map.of("priority", "7", "urgent", "true"));
+        assertThat(byId.get(p + "underscore").getField("data")).isEqualTo("{\"b\":2}");
+        assertThat(byId.get(p + "structured").getField("source")).isEqualTo("/amqp/s");
+        assertThat(byId.get(p + "structured").getField("data")).isEqualTo("{\"n\":1}");
+    }
+
+    @Test
+    void poisonMessagesAreDeadLetteredAndTheOthersLand() throws Exception {
+        String p = "poison-" + UUID.randomUUID() + "-";
+        Map<String, Object> noId = binary("cloudEvents:", "x");
+        noId.remove("cloudEvents:id");
+        noId.put("marker", p);
+        send(List.of(utf8("{}"), utf8("{\"v\":1}"), utf8("just text"), utf8("{}")),
+                List.of(binary("cloudEvents:", p + "good-1"), noId, Map.of("marker", p),
+                        binary("cloudEvents_", p + "good-2")),
+                List.of("application/json", "application/json", "text/plain", "application/json"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 2);
+        assertThat(rows(p)).extracting(r -> r.getField("id")).containsExactlyInAnyOrder(p + "good-1", p + "good-2");
+
+        List<Message> dead = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ArtemisResource.broker.receive(ArtemisResource.DEAD_LETTERS, 100, 500).stream()
+                    .filter(m -> p.equals(property(m, "marker"))).forEach(dead::add);
+            return dead.size() >= 2;
+        });
+        Map<String, Message> byBody = new HashMap<>();
+        for (Message m : dead) {
+            byBody.put(ArtemisBroker.text(m), m);
+        }
+        assertThat(property(byBody.get("{\"v\":1}"), "floe_error_reason")).contains("id");
+        assertThat(property(byBody.get("{\"v\":1}"), "floe_source_queue")).contains(ArtemisResource.QUEUE);
+        assertThat(property(byBody.get("just text"), "floe_error_reason")).contains("not a CloudEvent");
+    }
+
+    @Test
+    void aRedeliveredEventIsWrittenOnce() {
+        String p = "redelivered-" + UUID.randomUUID() + "-";
+        send(List.of(utf8("{}")), List.of(binary("cloudEvents:", p + "1")),
+                java.util.Arrays.asList("application/json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
+        // the same event again, as a broker delivers it after a lost settlement
+        send(List.of(utf8("{}"), utf8("{}")), List.of(binary("cloudEvents:", p + "1"), binary("cloudEvents:", p + "2")),
+                java.util.Arrays.asList("application/json", "application/json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() >= 2);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).containsExactlyInAnyOrder(p + "1", p + "2");
+    }
+
+    @Test
+    void aBrokerRestartMidStreamLosesNothing() throws Exception {
+        String p = "restart-" + UUID.randomUUID() + "-";
+        int n = 400;
+        List<byte[]> bodies = new ArrayList<>();
+        List<Map<String, Object>> props = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bodies.add(utf8("{\"i\":" + i + "}"));
+            props.add(binary("cloudEvents:", p + i));
+            types.add("application/json");
+        }
+        send(bodies.subList(0, n / 2), props.subList(0, n / 2), types.subList(0, n / 2));
+        ArtemisResource.broker.stop();
+        ArtemisResource.broker.start();
+        send(bodies.subList(n / 2, n), props.subList(n / 2, n), types.subList(n / 2, n));
+        await().atMost(Duration.ofSeconds(90)).until(() -> rows(p).size() >= n);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArtemisResource.broker.messageCount(ArtemisResource.QUEUE) == 0);
+    }
+
+    private static String property(Message m, String name) {
+        try {
+            return m.getStringProperty(name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
