@@ -1,0 +1,149 @@
+package dev.floe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.floe.testing.ArtemisBroker;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * AMQP with real process deaths: Floe runs as its own JVM (the packaged fast-jar) against a persistent Artemis broker,
+ * dies by SIGKILL mid-batch or halts after a commit before settling its messages, and is started again. The broker
+ * delivers the unsettled messages again, and the table holds every event exactly once.
+ */
+class AmqpProcessIT {
+
+    static final String QUEUE = "crash";
+
+    @TempDir
+    Path dir;
+    ArtemisBroker broker;
+
+    @BeforeEach
+    void startBroker() {
+        broker = ArtemisBroker.start(dir.resolve("artemis"));
+    }
+
+    @AfterEach
+    void stopBroker() throws Exception {
+        broker.close();
+    }
+
+    private Map<String, String> env() {
+        return Map.of("FLOE_CATALOG_PROPERTIES_TYPE", "jdbc",
+                "FLOE_CATALOG_PROPERTIES_URI", "jdbc:sqlite:" + dir.resolve("catalog.db"),
+                "FLOE_CATALOG_PROPERTIES_WAREHOUSE", dir.resolve("warehouse").toUri().toString(),
+                "FLOE_AMQP_ENABLED", "true", "FLOE_AMQP_URL", broker.url(), "FLOE_AMQP_QUEUE", QUEUE);
+    }
+
+    private void send(int n) {
+        List<byte[]> bodies = new ArrayList<>();
+        List<Map<String, Object>> props = new ArrayList<>();
+        List<String> types = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            bodies.add(("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+            props.add(Map.of("cloudEvents:specversion", "1.0", "cloudEvents:id", "m-" + i,
+                    "cloudEvents:source", "/crash/amqp", "cloudEvents:type", "dev.floe.crash"));
+            types.add("application/json");
+        }
+        broker.send(QUEUE, bodies, props, types);
+    }
+
+    private List<String> ids() {
+        Catalog catalog = CatalogUtil.buildIcebergCatalog("floe",
+                Map.of("type", "jdbc", "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"), "warehouse",
+                        dir.resolve("warehouse").toUri().toString()),
+                new Configuration());
+        try (AutoCloseable closing = (AutoCloseable) catalog) {
+            TableIdentifier id = TableIdentifier.parse("default.events");
+            if (!catalog.tableExists(id)) {
+                return List.of();
+            }
+            List<String> ids = new ArrayList<>();
+            try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
+                it.forEach(r -> ids.add((String) r.getField("id")));
+            }
+            return ids;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> expected(int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add("m-" + i);
+        }
+        return ids;
+    }
+
+    static double received(FloeProcess floe) {
+        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"amqp-to-iceberg\"} ([0-9.E]+)")
+                .matcher(FloeProcess.get(floe.management("/q/metrics")));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private void restartAndExpectExactly(int n, String log) throws Exception {
+        try (FloeProcess again = FloeProcess.start(dir, log, env(), List.of("-Dfloe.batch.max-wait-ms=300"))) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> ids().size() >= n && broker.messageCount(QUEUE) == 0);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
+            assertThat(ids()).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(n));
+        }
+    }
+
+    @Test
+    void killedMidBatchBeforeTheCommit() throws Exception {
+        int n = 1500;
+        send(n);
+        // batches of 1,000 commit; the last 500 wait in memory for a minute, unsettled, when the kill comes
+        try (FloeProcess floe = FloeProcess.start(dir, "amqp-crash-mid-batch-1.log", env(),
+                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=60000"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && ids().size() >= 1000);
+            floe.process.destroyForcibly(); // SIGKILL
+            assertThat(floe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(ids()).as("rows before the restart").hasSize(1000);
+        // the 500 of the batch in memory were never settled (settlements of the committed 1,000 may have been cut
+        // short too: those come back and are dropped as duplicates)
+        assertThat(broker.messageCount(QUEUE)).as("unsettled messages back on the queue").isGreaterThanOrEqualTo(500);
+        restartAndExpectExactly(n, "amqp-crash-mid-batch-2.log");
+    }
+
+    @Test
+    void haltedAfterTheCommitBeforeSettlement() throws Exception {
+        int n = 1200;
+        send(n);
+        Map<String, String> crashing = new HashMap<>(env());
+        crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
+        try (FloeProcess floe = FloeProcess.start(dir, "amqp-crash-after-commit-1.log", crashing,
+                List.of("-Dfloe.batch.max-events=500"))) {
+            assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
+            assertThat(floe.process.exitValue()).isEqualTo(137);
+        }
+        // the table holds a commit whose messages were never settled: the broker still has them all
+        assertThat(ids()).isNotEmpty();
+        assertThat(broker.messageCount(QUEUE)).isEqualTo(n);
+        restartAndExpectExactly(n, "amqp-crash-after-commit-2.log");
+    }
+}
