@@ -118,6 +118,10 @@ public interface FloeConfig {
         /** Messages with a larger body are dead-lettered unread. */
         @WithDefault("1048576")
         int maxMessageBytes();
+
+        /** Consumer threads on the queue; each hands messages on without waiting for their commit. */
+        @WithDefault("1")
+        int consumers();
     }
 
     /** The Kafka source (routes/kafka-to-iceberg.yaml); see README "Kafka". */

@@ -4,18 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.floe.testing.KafkaBroker;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.CatalogUtil;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -54,13 +47,13 @@ public final class KafkaBench {
                     .redirectOutput(data.resolve("floe.log").toFile()).start();
             long peakKb = 0;
             while (!floe.waitFor(100, TimeUnit.MILLISECONDS)) {
-                peakKb = Math.max(peakKb, hwmKb(floe.pid()));
+                peakKb = Math.max(peakKb, RunStats.hwmKb(floe.pid()));
             }
             double total = (System.nanoTime() - started) / 1e9;
             if (floe.exitValue() != 0) {
                 throw new IllegalStateException("Floe exited with " + floe.exitValue() + ": see " + data);
             }
-            report(data, events, total, peakKb);
+            RunStats.report(data, events, total, peakKb);
         }
     }
 
@@ -96,56 +89,6 @@ public final class KafkaBench {
             producer.flush();
         }
         return bytes;
-    }
-
-    private static void report(Path data, int events, double totalSeconds, long peakKb) throws Exception {
-        Catalog catalog = CatalogUtil.buildIcebergCatalog("floe", Map.of("type", "jdbc", "uri",
-                "jdbc:sqlite:" + data.resolve("catalog.db"), "warehouse", data.resolve("warehouse").toString()),
-                new Configuration());
-        try (AutoCloseable closing = (AutoCloseable) catalog) {
-            Table table = catalog.loadTable(TableIdentifier.parse("default.events"));
-            List<Snapshot> snapshots = new ArrayList<>();
-            table.snapshots().forEach(snapshots::add);
-            snapshots.sort(Comparator.comparingLong(Snapshot::timestampMillis));
-            long rows = 0;
-            long fromRows = 0;
-            long fromMillis = -1;
-            long toRows = 0;
-            long toMillis = -1;
-            for (Snapshot s : snapshots) {
-                rows += Long.parseLong(s.summary().getOrDefault("added-records", "0"));
-                if (fromMillis < 0 && rows >= events / 10) {
-                    fromRows = rows;
-                    fromMillis = s.timestampMillis();
-                }
-                if (toMillis < 0 && rows >= events * 9L / 10) {
-                    toRows = rows;
-                    toMillis = s.timestampMillis();
-                }
-            }
-            double steady = (toRows - fromRows) / Math.max(0.001, (toMillis - fromMillis) / 1000.0);
-            long first = snapshots.get(0).timestampMillis();
-            long last = snapshots.get(snapshots.size() - 1).timestampMillis();
-            System.out.printf("rows=%d commits=%d start_to_exit_s=%.1f first_to_last_commit_s=%.1f "
-                    + "steady_rows_per_s=%.0f peak_rss_mb=%d%n", rows, snapshots.size(), totalSeconds,
-                    (last - first) / 1000.0, steady, peakKb / 1024);
-            if (rows != events) {
-                throw new IllegalStateException("the table holds " + rows + " rows, expected " + events);
-            }
-        }
-    }
-
-    private static long hwmKb(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (Exception e) {
-            // the process just ended
-        }
-        return 0;
     }
 
     private static byte[] utf8(String s) {

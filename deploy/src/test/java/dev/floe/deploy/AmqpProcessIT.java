@@ -11,17 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.floe.testing.ArtemisBroker;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.CatalogUtil;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,10 +42,9 @@ class AmqpProcessIT {
     }
 
     private Map<String, String> env() {
-        return Map.of("FLOE_CATALOG_PROPERTIES_TYPE", "jdbc",
-                "FLOE_CATALOG_PROPERTIES_URI", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                "FLOE_CATALOG_PROPERTIES_WAREHOUSE", dir.resolve("warehouse").toUri().toString(),
-                "FLOE_AMQP_ENABLED", "true", "FLOE_AMQP_URL", broker.url(), "FLOE_AMQP_QUEUE", QUEUE);
+        Map<String, String> env = new HashMap<>(new ProcessTable(dir).catalogEnv());
+        env.putAll(Map.of("FLOE_AMQP_ENABLED", "true", "FLOE_AMQP_URL", broker.url(), "FLOE_AMQP_QUEUE", QUEUE));
+        return env;
     }
 
     private void send(int n) {
@@ -71,37 +61,15 @@ class AmqpProcessIT {
     }
 
     private List<String> ids() {
-        Catalog catalog = CatalogUtil.buildIcebergCatalog("floe",
-                Map.of("type", "jdbc", "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"), "warehouse",
-                        dir.resolve("warehouse").toUri().toString()),
-                new Configuration());
-        try (AutoCloseable closing = (AutoCloseable) catalog) {
-            TableIdentifier id = TableIdentifier.parse("default.events");
-            if (!catalog.tableExists(id)) {
-                return List.of();
-            }
-            List<String> ids = new ArrayList<>();
-            try (CloseableIterable<Record> it = IcebergGenerics.read(catalog.loadTable(id)).build()) {
-                it.forEach(r -> ids.add((String) r.getField("id")));
-            }
-            return ids;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return new ProcessTable(dir).ids();
     }
 
     private static List<String> expected(int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add("m-" + i);
-        }
-        return ids;
+        return ProcessTable.numbered("m-", n);
     }
 
     static double received(FloeProcess floe) {
-        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"amqp-to-iceberg\"} ([0-9.E]+)")
-                .matcher(FloeProcess.get(floe.management("/q/metrics")));
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return floe.received("amqp-to-iceberg");
     }
 
     private void restartAndExpectExactly(int n, String log) throws Exception {

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged application (app/target/quarkus-app) started as its own process, as the container image runs it. */
 final class FloeProcess implements AutoCloseable {
@@ -63,6 +65,13 @@ final class FloeProcess implements AutoCloseable {
         builder.environment().put("FLOE_ROUTES_DIR", Repository.ROUTES.toString());
         builder.environment().putAll(env);
         return builder.start();
+    }
+
+    /** floe_events_received_total of a route, from the process' metrics. */
+    double received(String route) {
+        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"" + route + "\"} ([0-9.E]+)")
+                .matcher(get(management("/q/metrics")));
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     URI events() {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import dev.floe.testing.KafkaBroker;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.iceberg.CatalogUtil;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -57,11 +46,10 @@ class KafkaProcessIT {
     }
 
     private Map<String, String> env(String topic) {
-        return Map.of("FLOE_CATALOG_PROPERTIES_TYPE", "jdbc",
-                "FLOE_CATALOG_PROPERTIES_URI", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-                "FLOE_CATALOG_PROPERTIES_WAREHOUSE", dir.resolve("warehouse").toUri().toString(),
-                "FLOE_KAFKA_ENABLED", "true", "FLOE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "FLOE_KAFKA_TOPICS", topic, "FLOE_KAFKA_GROUP_ID", "crash-" + topic);
+        Map<String, String> env = new HashMap<>(new ProcessTable(dir).catalogEnv());
+        env.putAll(Map.of("FLOE_KAFKA_ENABLED", "true", "FLOE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "FLOE_KAFKA_TOPICS", topic, "FLOE_KAFKA_GROUP_ID", "crash-" + topic));
+        return env;
     }
 
     private static void produce(String topic, int partitions, int from, int to) {
@@ -81,38 +69,15 @@ class KafkaProcessIT {
     }
 
     private List<String> ids() {
-        Catalog catalog = CatalogUtil.buildIcebergCatalog("floe",
-                Map.of("type", "jdbc", "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"), "warehouse",
-                        dir.resolve("warehouse").toUri().toString()),
-                new Configuration());
-        try (AutoCloseable closing = (AutoCloseable) catalog) {
-            TableIdentifier id = TableIdentifier.parse(TABLE);
-            if (!catalog.tableExists(id)) {
-                return List.of();
-            }
-            Table table = catalog.loadTable(id);
-            List<String> ids = new ArrayList<>();
-            try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
-                it.forEach(r -> ids.add((String) r.getField("id")));
-            }
-            return ids;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return new ProcessTable(dir).ids();
     }
 
     private static List<String> expected(int n) {
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            ids.add("e-" + i);
-        }
-        return ids;
+        return ProcessTable.numbered("e-", n);
     }
 
     static double received(FloeProcess floe) {
-        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"kafka-to-iceberg\"} ([0-9.E]+)")
-                .matcher(FloeProcess.get(floe.management("/q/metrics")));
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+        return floe.received("kafka-to-iceberg");
     }
 
     private void restartAndExpectExactly(String topic, int n, String log) throws Exception {
