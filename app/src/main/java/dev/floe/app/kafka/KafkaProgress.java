@@ -215,6 +215,8 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
             notifyAll();
         }
         toCommit.clear();
+        // partitions that went elsewhere: their lag is another consumer's to report
+        lag.keySet().retainAll(assigned);
         rewindPending = false;
         consumer.resume(assigned);
         if (generation.id > 1) {
