@@ -14,9 +14,11 @@ import org.apache.camel.Exchange;
 
 /**
  * Batches Kafka records per table like {@link EventBatchAggregation}, and gives each batch the offsets it claims
- * (committed compare-and-set with its rows). The aggregator calls {@code aggregate} under its lock and
- * {@code onCompletion} before any later record can join a batch, which is what makes a claim cover exactly the records
- * absorbed before it.
+ * (committed compare-and-set with its rows). A record counts as absorbed in {@code aggregate}, under the aggregator's
+ * lock; the claim is made in {@code onCompletion}, which the aggregator calls under that lock when the interval closes
+ * a batch, and right after the lock on the one polling thread when the size does, before that thread reads another
+ * record. Either way a claim covers exactly the records absorbed before it. (This needs the single consumer thread
+ * the route configures.)
  */
 @ApplicationScoped
 @Named("kafkaBatches")

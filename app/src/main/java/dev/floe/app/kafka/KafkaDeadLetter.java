@@ -27,6 +27,7 @@ public class KafkaDeadLetter {
     public static final String SOURCE_TOPIC = "floe_source_topic";
     public static final String SOURCE_PARTITION = "floe_source_partition";
     public static final String SOURCE_OFFSET = "floe_source_offset";
+    public static final String ORIGINAL_SIZE = "floe_original_size";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetter.class);
     private static final int MAX_REASON = 2000;
 
@@ -55,7 +56,14 @@ public class KafkaDeadLetter {
         if (at.key() != null) {
             message.setHeader(KafkaConstants.KEY, at.key());
         }
-        message.setBody(exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class));
+        byte[] value = exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class);
+        // a value over the limit would not fit the dead-letter topic either (and would block the partition): its size
+        // goes instead
+        if (cause instanceof OversizedRecordException && value != null) {
+            message.setHeader(ORIGINAL_SIZE, String.valueOf(value.length));
+            value = null;
+        }
+        message.setBody(value);
         LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(), message.getHeader(REASON));
         metrics.deadLettered("kafka:" + at.tp().topic(), cause == null ? "unknown" : cause.getClass().getSimpleName());
     }

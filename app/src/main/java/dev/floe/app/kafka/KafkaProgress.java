@@ -28,6 +28,8 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +56,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     public static final String GENERATION = "FloeKafkaGeneration";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProgress.class);
     private static final long LAG_EVERY_MS = 1000;
-    private static final long BACKPRESSURE_MAX_WAIT_MS = 60_000;
+    private static final long BACKPRESSURE_MAX_WAIT_MS = 5_000;
     /**
      * For crash tests only: with FLOE_TEST_CRASH_POINT=after-table-commit the JVM halts (as kill -9 would) right after
      * the first Iceberg commit of Kafka records, before their offsets reach Kafka.
@@ -72,7 +74,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     FloeMetrics metrics;
 
     private String source;
-    private Generation generation = new Generation(0, Set.of(), Map.of(), Map.of());
+    private Generation generation = new Generation(0, Set.of(), Map.of(), Map.of(), Map.of());
     private volatile boolean rewindPending;
     private volatile String rewindReason;
     private long retryAt;
@@ -164,55 +166,34 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     /** Seeks every assigned partition to where its tables stand, and starts a new generation. */
     private void rewind(Consumer<?, ?> consumer, String why) {
         Set<TopicPartition> assigned = Set.copyOf(consumer.assignment());
-        Map<String, Map<TopicPartition, Long>> held = new TreeMap<>();
+        Map<TopicPartition, Long> lastSeen;
         try {
+            // the tables' watermarks: what their next commits are compared with
+            Map<String, Map<TopicPartition, Long>> actual = new TreeMap<>();
             for (String table : router.tables()) {
-                held.put(table, watermarks(table, assigned));
+                actual.put(table, watermarks(table, assigned));
             }
+            Map<String, Map<TopicPartition, Long>> held = withoutWatermarksPastTheEnd(consumer, assigned, actual);
+            lastSeen = seek(consumer, assigned, held);
+            synchronized (this) {
+                generation.failed = true;
+                generation = new Generation(generation.id + 1, assigned, held, actual, lastSeen);
+                pendingTotal = 0;
+                notifyAll();
+            }
+        } catch (WakeupException | InterruptException e) {
+            throw e; // Camel is stopping the consumer
         } catch (RuntimeException e) {
-            LOG.warn("Kafka consumption paused ({}): the table watermarks cannot be read: {}; retrying in {} ms", why,
-                    e.getMessage(), config.kafka().pauseRetryMs());
+            LOG.warn("Kafka consumption paused ({}): cannot start from the tables' watermarks: {}; retrying in {} ms",
+                    why, e.getMessage(), config.kafka().pauseRetryMs());
+            synchronized (this) {
+                generation.failed = true;
+            }
             consumer.pause(assigned);
             rewindReason = why;
             rewindPending = true;
             retryAt = System.currentTimeMillis() + config.kafka().pauseRetryMs();
             return;
-        }
-        forgetWatermarksPastTheEnd(consumer, assigned, held);
-        Map<TopicPartition, OffsetAndMetadata> committed = null;
-        Map<TopicPartition, Long> lastSeen = new HashMap<>();
-        for (TopicPartition tp : assigned) {
-            long start = Long.MAX_VALUE;
-            boolean someTableHasNone = false;
-            for (Map<TopicPartition, Long> watermarks : held.values()) {
-                long w = watermarks.get(tp);
-                if (w < 0) {
-                    someTableHasNone = true;
-                } else {
-                    start = Math.min(start, w + 1);
-                }
-            }
-            if (someTableHasNone) {
-                // a table without a watermark may still miss anything past the group's committed offset
-                if (committed == null) {
-                    committed = consumer.committed(assigned);
-                }
-                OffsetAndMetadata group = committed.get(tp);
-                start = group == null ? -1 : Math.min(start, group.offset());
-            }
-            if (start >= 0) {
-                consumer.seek(tp, start);
-            } else if (config.kafka().autoOffsetReset().equals("latest")) {
-                consumer.seekToEnd(List.of(tp));
-            } else {
-                consumer.seekToBeginning(List.of(tp));
-            }
-            lastSeen.put(tp, consumer.position(tp) - 1);
-        }
-        synchronized (this) {
-            generation = new Generation(generation.id + 1, assigned, held, lastSeen);
-            pendingTotal = 0;
-            notifyAll();
         }
         toCommit.clear();
         // partitions that went elsewhere: their lag is another consumer's to report
@@ -226,24 +207,74 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     }
 
     /**
-     * A watermark past the partition's end means the topic was deleted and created again: its offsets start over, and
-     * trusting the old watermark would skip the new records. The table's watermark for it is ignored (with a warning).
+     * Seeks each partition to the lowest watermark + 1 of the tables it feeds. A table without a watermark may still
+     * miss anything from the group's committed offset on, so that counts too; with neither, auto.offset.reset decides:
+     * earliest starts at the beginning, latest at the lowest known watermark + 1, or at the end if no table knows one.
+     *
+     * @return per partition, the offset before the start
      */
-    private void forgetWatermarksPastTheEnd(Consumer<?, ?> consumer, Set<TopicPartition> assigned,
+    private Map<TopicPartition, Long> seek(Consumer<?, ?> consumer, Set<TopicPartition> assigned,
             Map<String, Map<TopicPartition, Long>> held) {
-        if (assigned.isEmpty()) {
-            return;
-        }
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-        held.forEach((table, watermarks) -> watermarks.replaceAll((tp, w) -> {
-            Long end = ends.get(tp);
-            if (end != null && w >= end) {
-                LOG.warn("Table {} holds {} up to offset {} but the partition ends at {}: the topic was created "
-                        + "again? Its watermark is ignored", table, tp, w, end);
-                return SourceOffsets.NONE;
+        Map<TopicPartition, OffsetAndMetadata> committed = null;
+        Map<TopicPartition, Long> lastSeen = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            long start = Long.MAX_VALUE;
+            boolean someTableHasNone = false;
+            for (Map<TopicPartition, Long> watermarks : held.values()) {
+                long w = watermarks.get(tp);
+                if (w < 0) {
+                    someTableHasNone = true;
+                } else {
+                    start = Math.min(start, w + 1);
+                }
             }
-            return w;
-        }));
+            boolean latest = config.kafka().autoOffsetReset().equals("latest");
+            if (someTableHasNone) {
+                if (committed == null) {
+                    committed = consumer.committed(assigned);
+                }
+                OffsetAndMetadata group = committed.get(tp);
+                if (group != null) {
+                    start = Math.min(start, group.offset());
+                } else if (!latest) {
+                    start = -1;
+                }
+            }
+            if (start == Long.MAX_VALUE && latest) {
+                consumer.seekToEnd(List.of(tp));
+            } else if (start < 0 || start == Long.MAX_VALUE) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, start);
+            }
+            lastSeen.put(tp, consumer.position(tp) - 1);
+        }
+        return lastSeen;
+    }
+
+    /**
+     * A watermark past the partition's end means the topic was deleted and created again: its offsets start over, and
+     * trusting the old watermark would skip the new records. Such a watermark is set aside for reading (with a
+     * warning); the table's next commit, still compared with it, moves it back.
+     */
+    private static Map<String, Map<TopicPartition, Long>> withoutWatermarksPastTheEnd(Consumer<?, ?> consumer,
+            Set<TopicPartition> assigned, Map<String, Map<TopicPartition, Long>> actual) {
+        Map<TopicPartition, Long> ends = assigned.isEmpty() ? Map.of() : consumer.endOffsets(assigned);
+        Map<String, Map<TopicPartition, Long>> held = new TreeMap<>();
+        actual.forEach((table, watermarks) -> {
+            Map<TopicPartition, Long> usable = new HashMap<>(watermarks);
+            usable.replaceAll((tp, w) -> {
+                Long end = ends.get(tp);
+                if (end != null && w >= end) {
+                    LOG.warn("Table {} holds {} up to offset {} but the partition ends at {}: the topic was created "
+                            + "again? Reading it from the start", table, tp, w, end);
+                    return SourceOffsets.NONE;
+                }
+                return w;
+            });
+            held.put(table, usable);
+        });
+        return held;
     }
 
     private Map<TopicPartition, Long> watermarks(String table, Set<TopicPartition> partitions) {
@@ -280,7 +311,11 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         synchronized (this) {
             g = generation;
         }
+        Set<TopicPartition> current = consumer.assignment();
         for (TopicPartition tp : g.assigned) {
+            if (!current.contains(tp)) {
+                continue;
+            }
             var behindPosition = consumer.currentLag(tp);
             if (behindPosition.isEmpty()) {
                 continue;
@@ -302,7 +337,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
      * On the polling thread, after routing: drops a record its table already holds, otherwise tags it with the
      * generation. Waits while too many records wait for commits (the consumer stops fetching meanwhile).
      *
-     * @return false when the record is already in its table
+     * @return false when the record is not to be batched: its table holds it already, or too many records wait
      */
     public boolean admit(SourcePosition at, String table, Exchange exchange) {
         Generation g;
@@ -314,13 +349,19 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
                 return false;
             }
             long deadline = System.currentTimeMillis() + BACKPRESSURE_MAX_WAIT_MS;
-            while (pendingTotal >= config.maxPendingEvents() && !rewindPending
-                    && System.currentTimeMillis() < deadline) {
+            while (pendingTotal >= config.maxPendingEvents() && !rewindPending) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    // still full: stop this poll (a longer wait would cost the consumer its group membership) and
+                    // read again from the tables once the commits have caught up
+                    requestRewind(pendingTotal + " records wait for commits (floe.max-pending-events)");
+                    return false;
+                }
                 try {
-                    wait(100);
+                    wait(Math.min(left, 100));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    return false;
                 }
             }
         }
@@ -359,11 +400,14 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     synchronized SourceOffsets claim(Generation g, String table) {
         Map<String, Long> expected = new TreeMap<>();
         Map<String, Long> claimed = new TreeMap<>();
-        Map<TopicPartition, Long> base = g.expected.computeIfAbsent(table, t -> new HashMap<>());
+        Map<TopicPartition, Long> base = g.expected.computeIfAbsent(table,
+                t -> new HashMap<>(g.actual.getOrDefault(t, Map.of())));
         for (TopicPartition tp : g.assigned) {
-            long from = base.getOrDefault(tp, g.held(table, tp));
+            long from = base.getOrDefault(tp, SourceOffsets.NONE);
             long to = g.lastSeen.get(tp);
-            if (to > from) {
+            // a watermark set aside (past the end of a topic created again) is moved back by the first claim
+            boolean setAside = from != g.held(table, tp) && to < from;
+            if (to > from || setAside) {
                 expected.put(name(tp), from);
                 claimed.put(name(tp), to);
                 base.put(tp, to);
@@ -382,12 +426,17 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
             }
         }
         notifyAll();
-        if (g != generation) {
-            return; // an older generation's batch: the consumer has moved on
-        }
         if (failure != null) {
-            requestRewind(failure.getMessage());
+            // the generation's later batches may commit, but its offsets are no longer safe to hand to Kafka: the
+            // failed batch's records are no longer counted as waiting
+            g.failed = true;
+            if (g == generation) {
+                requestRewind(failure.getMessage());
+            }
             return;
+        }
+        if (g != generation || g.failed) {
+            return; // an older generation's batch: the consumer has moved on
         }
         if (CRASH_AFTER_TABLE_COMMIT) {
             Runtime.getRuntime().halt(137);
@@ -404,8 +453,9 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         return generation.safeOffset(tp);
     }
 
+    /** The partitions of the running generation; null before the first, or once a batch of it failed. */
     synchronized Set<TopicPartition> assigned() {
-        return generation.id == 0 ? null : generation.assigned;
+        return generation.id == 0 || generation.failed ? null : generation.assigned;
     }
 
     static String name(TopicPartition tp) {
@@ -417,8 +467,12 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
 
         final int id;
         final Set<TopicPartition> assigned;
-        /** Per table and partition: the watermark the table had when this generation started. */
+        /** Per table and partition: the watermark the table had when this generation started (what it skips). */
         final Map<String, Map<TopicPartition, Long>> held;
+        /** Per table and partition: the table's watermark as stored, the base of its first commit. */
+        final Map<String, Map<TopicPartition, Long>> actual;
+        /** Set once a batch failed or a newer generation started: its offsets are not handed to Kafka any more. */
+        boolean failed;
         /** Per table and partition: what the table's next batch builds on (its previous batch's claim). */
         final Map<String, Map<TopicPartition, Long>> expected = new HashMap<>();
         /** Per partition: the highest offset absorbed. */
@@ -427,10 +481,11 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         final Map<TopicPartition, TreeSet<Long>> pending = new HashMap<>();
 
         Generation(int id, Set<TopicPartition> assigned, Map<String, Map<TopicPartition, Long>> held,
-                Map<TopicPartition, Long> lastSeen) {
+                Map<String, Map<TopicPartition, Long>> actual, Map<TopicPartition, Long> lastSeen) {
             this.id = id;
             this.assigned = assigned;
             this.held = held;
+            this.actual = actual;
             this.lastSeen = new HashMap<>(lastSeen);
         }
 

@@ -59,7 +59,7 @@ final class CommitLanes {
         lanes.clear();
     }
 
-    private record Lane(ExecutorService executor, Queue<PendingBatch> queue) {
+    record Lane(ExecutorService executor, Queue<PendingBatch> queue) {
 
         Lane(ExecutorService executor) {
             this(executor, new ConcurrentLinkedQueue<>());
@@ -89,13 +89,25 @@ final class CommitLanes {
         List<PendingBatch> take(int maxRows) {
             List<PendingBatch> group = new ArrayList<>();
             int rows = 0;
+            // batches that claim source offsets share a commit only while each builds on what the group claims so far
+            SourceOffsets claims = null;
             PendingBatch next;
             while ((next = queue.peek()) != null && (group.isEmpty()
-                    || rows + next.rows().size() <= maxRows && group.get(group.size() - 1).groupsWith(next))) {
+                    || rows + next.rows().size() <= maxRows && joins(group.get(0), claims, next))) {
                 group.add(queue.poll());
                 rows += next.rows().size();
+                if (next.offsets() != null) {
+                    claims = claims == null ? next.offsets() : claims.then(next.offsets());
+                }
             }
             return group;
+        }
+
+        private static boolean joins(PendingBatch first, SourceOffsets claims, PendingBatch next) {
+            if ((first.offsets() == null) != (next.offsets() == null)) {
+                return false;
+            }
+            return claims == null || claims.chainsTo(next.offsets());
         }
     }
 }

@@ -15,12 +15,4 @@ record PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, L
     PendingBatch(Exchange exchange, AsyncCallback callback, String batchId, List<?> rows, SourceOffsets offsets) {
         this(exchange, callback, batchId, rows, offsets, System.nanoTime());
     }
-
-    /** Whether {@code next} may share a commit with this batch: offsets, if any, must chain. */
-    boolean groupsWith(PendingBatch next) {
-        if (offsets == null || next.offsets == null) {
-            return offsets == null && next.offsets == null;
-        }
-        return offsets.chainsTo(next.offsets);
-    }
 }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends groups of batches to one table: resolve the table, evolve its typed columns, convert each batch's rows,
- * write the data files, commit once. A batch whose rows do not fit fails alone; the others of its group still commit.
+ * write the data files, commit once. A batch whose rows do not fit fails alone and the others of its group still
+ * commit, unless the group claims source offsets: then the whole group fails, because later claims cover its rows.
  * Not thread-safe: the producer uses one instance per table from the table's lane, and another for validation.
  */
 final class TableWriter {

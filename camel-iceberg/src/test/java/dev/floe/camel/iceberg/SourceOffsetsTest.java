@@ -142,6 +142,26 @@ class SourceOffsetsTest extends CamelTestSupport {
     }
 
     @Test
+    void aBatchMustChainToEverythingItsGroupClaimsNotJustItsNeighbour() {
+        // x claims p, y claims q: y chains to x. z builds on p as it was before x: it chains to y alone, not to the
+        // group, so it waits for the next commit (where its compare-and-set fails on its own)
+        PendingBatch x = pending(offsets(Map.of("in/0", -1L), Map.of("in/0", 20L)));
+        PendingBatch y = pending(offsets(Map.of("in/1", -1L), Map.of("in/1", 9L)));
+        PendingBatch z = pending(offsets(Map.of("in/0", -1L), Map.of("in/0", 30L)));
+        PendingBatch http = pending(null);
+        CommitLanes.Lane lane = new CommitLanes.Lane(null);
+        lane.queue().addAll(List.of(x, y, z, http));
+        assertThat(lane.take(1000)).containsExactly(x, y);
+        assertThat(lane.take(1000)).containsExactly(z);
+        // a batch without offsets never shares a commit with one that has them
+        assertThat(lane.take(1000)).containsExactly(http);
+    }
+
+    private static PendingBatch pending(SourceOffsets offsets) {
+        return new PendingBatch(null, null, "b", List.of(event("e", 0)), offsets);
+    }
+
+    @Test
     void offsetsMustNameTheSamePartitionsAndSafeNames() {
         assertThatThrownBy(
                 () -> offsets(Map.of("in/0", 1L), Map.of("in/1", 2L))).isInstanceOf(IllegalArgumentException.class);
