@@ -109,6 +109,30 @@ class KafkaProcessIT {
     }
 
     @Test
+    void aTopicCreatedAgainIsReadFromItsStart() throws Exception {
+        String topic = "recreated";
+        broker.createTopic(topic, 1);
+        produce(topic, 1, 0, 300);
+        try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-1.log", env(topic),
+                List.of("-Dfloe.batch.max-wait-ms=300"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() == 300);
+        }
+        // the table's watermark (299) is now past the end of the new topic's partition
+        broker.deleteTopic(topic);
+        broker.createTopic(topic, 1);
+        produce(topic, 1, 300, 350);
+        try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-2.log", env(topic),
+                List.of("-Dfloe.batch.max-wait-ms=300"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() >= 350);
+            // the watermark moved back with the commit: more records on the new topic are not skipped either
+            produce(topic, 1, 350, 400);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() >= 400);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == 400);
+        }
+        assertThat(ids()).hasSize(400).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(400));
+    }
+
+    @Test
     void killedMidBatchBeforeTheCommit() throws Exception {
         String topic = "crash-mid-batch";
         broker.createTopic(topic, 2);

@@ -61,6 +61,19 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Deletes a topic and waits until the broker no longer lists it. */
+    public void deleteTopic(String name) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            admin.deleteTopics(List.of(name)).all().get();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (admin.listTopics().names().get().contains(name) && System.currentTimeMillis() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
             Properties p = new Properties();
