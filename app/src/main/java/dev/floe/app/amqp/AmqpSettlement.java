@@ -8,6 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import dev.floe.app.CrashPoint;
+import dev.floe.app.DeadLetters;
 import dev.floe.app.FloeMetrics;
 import dev.floe.app.batch.CommitTicket;
 import org.apache.camel.Exchange;
@@ -30,21 +32,12 @@ import org.slf4j.LoggerFactory;
 @Named("amqpSettlement")
 public class AmqpSettlement {
 
-    public static final String REASON = "floe_error_reason";
-    public static final String ERROR_TYPE = "floe_error_type";
     public static final String SOURCE_QUEUE = "floe_source_queue";
     private static final Logger LOG = LoggerFactory.getLogger(AmqpSettlement.class);
     // Qpid JMS: set as the int property JMS_AMQP_ACK_TYPE before acknowledge() to choose the disposition
     private static final String ACK_TYPE = "JMS_AMQP_ACK_TYPE";
     private static final int ACCEPTED = 1;
     private static final int RELEASED = 3;
-    /**
-     * For crash tests only: with FLOE_TEST_CRASH_POINT=after-table-commit the JVM halts (as kill -9 would) right after
-     * the first commit of AMQP messages, before they are settled.
-     */
-    private static final boolean CRASH_AFTER_TABLE_COMMIT = "after-table-commit"
-            .equals(System.getenv("FLOE_TEST_CRASH_POINT"));
-    private static final int MAX_REASON = 2000;
 
     /** Exchange property: the JMS message as received, set by {@link AmqpCloudEventReader}. */
     public static final String ORIGINAL = "FloeAmqpOriginal";
@@ -61,9 +54,7 @@ public class AmqpSettlement {
         CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
                 .whenComplete((done, failure) -> {
                     if (failure == null) {
-                        if (CRASH_AFTER_TABLE_COMMIT) {
-                            Runtime.getRuntime().halt(137);
-                        }
+                        CrashPoint.afterTableCommit();
                         settle(message, ACCEPTED);
                         metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
                     } else {
@@ -100,14 +91,13 @@ public class AmqpSettlement {
                 out.setHeader(name, value);
             }
         }
-        String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
-        out.setHeader(REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
-        out.setHeader(ERROR_TYPE, cause == null ? "unknown" : cause.getClass().getSimpleName());
+        DeadLetters.describe(out, cause);
         String queue = original.getJMSDestination() == null ? "" : original.getJMSDestination().toString();
         out.setHeader(SOURCE_QUEUE, queue);
         out.setBody(exchange.getProperty(AmqpCloudEventReader.BODY, byte[].class));
-        LOG.warn("Message {} goes to the dead-letter queue: {}", original.getJMSMessageID(), out.getHeader(REASON));
-        metrics.deadLettered("amqp:" + queue, cause == null ? "unknown" : cause.getClass().getSimpleName());
+        LOG.warn("Message {} goes to the dead-letter queue: {}", original.getJMSMessageID(),
+                out.getHeader(DeadLetters.REASON));
+        metrics.deadLettered("amqp:" + queue, DeadLetters.type(cause));
     }
 
     private static void settle(jakarta.jms.Message message, int disposition) {

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import dev.floe.app.DeadLetters;
 import dev.floe.app.FloeMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -22,14 +23,11 @@ import org.slf4j.LoggerFactory;
 @Named("kafkaDeadLetter")
 public class KafkaDeadLetter {
 
-    public static final String REASON = "floe_error_reason";
-    public static final String ERROR_TYPE = "floe_error_type";
     public static final String SOURCE_TOPIC = "floe_source_topic";
     public static final String SOURCE_PARTITION = "floe_source_partition";
     public static final String SOURCE_OFFSET = "floe_source_offset";
     public static final String ORIGINAL_SIZE = "floe_original_size";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetter.class);
-    private static final int MAX_REASON = 2000;
 
     @Inject
     KafkaProgress progress;
@@ -47,9 +45,7 @@ public class KafkaDeadLetter {
                 message.setHeader(header.key(), header.value());
             }
         }
-        String reason = cause == null ? "unknown" : String.valueOf(cause.getMessage());
-        message.setHeader(REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
-        message.setHeader(ERROR_TYPE, cause == null ? "unknown" : cause.getClass().getSimpleName());
+        DeadLetters.describe(message, cause);
         message.setHeader(SOURCE_TOPIC, at.tp().topic());
         message.setHeader(SOURCE_PARTITION, String.valueOf(at.tp().partition()));
         message.setHeader(SOURCE_OFFSET, String.valueOf(at.offset()));
@@ -64,8 +60,9 @@ public class KafkaDeadLetter {
             value = null;
         }
         message.setBody(value);
-        LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(), message.getHeader(REASON));
-        metrics.deadLettered("kafka:" + at.tp().topic(), cause == null ? "unknown" : cause.getClass().getSimpleName());
+        LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(),
+                message.getHeader(DeadLetters.REASON));
+        metrics.deadLettered("kafka:" + at.tp().topic(), DeadLetters.type(cause));
     }
 
     /** After the dead letter is on its topic: the record counts as absorbed by every table. */

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
+import dev.floe.app.CrashPoint;
 import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
 import dev.floe.app.routing.TableRouter;
@@ -57,12 +58,6 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProgress.class);
     private static final long LAG_EVERY_MS = 1000;
     private static final long BACKPRESSURE_MAX_WAIT_MS = 5_000;
-    /**
-     * For crash tests only: with FLOE_TEST_CRASH_POINT=after-table-commit the JVM halts (as kill -9 would) right after
-     * the first Iceberg commit of Kafka records, before their offsets reach Kafka.
-     */
-    private static final boolean CRASH_AFTER_TABLE_COMMIT = "after-table-commit"
-            .equals(System.getenv("FLOE_TEST_CRASH_POINT"));
 
     @Inject
     FloeConfig config;
@@ -438,9 +433,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         if (g != generation || g.failed) {
             return; // an older generation's batch: the consumer has moved on
         }
-        if (CRASH_AFTER_TABLE_COMMIT) {
-            Runtime.getRuntime().halt(137);
-        }
+        CrashPoint.afterTableCommit();
         for (TopicPartition tp : g.assigned) {
             if (claims.claimed().containsKey(name(tp))) {
                 toCommit.put(tp, g.safeOffset(tp));

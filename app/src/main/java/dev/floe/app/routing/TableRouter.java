@@ -75,9 +75,7 @@ public class TableRouter implements Processor {
      * once shutdown has begun, which is when the last batches commit).
      */
     void resolveEndpoints(@Observes StartupEvent started, CamelContext camel) {
-        camel.getEndpoint(endpointUri(defaultTable));
-        rules.forEach(rule -> camel.getEndpoint(endpointUri(rule.table())));
-        config.tables().keySet().forEach(table -> camel.getEndpoint(endpointUri(TableNames.parse(table).toString())));
+        tables().forEach(table -> camel.getEndpoint(endpointUri(table)));
     }
 
     /** Every table an event can be routed to: the default, the rules' tables and those with settings. */
