@@ -59,6 +59,11 @@ public class FloeMetrics {
         registry.counter("floe.dead.letters", "source", String.valueOf(source), "reason", reason).increment();
     }
 
+    /** An AMQP message handed back to the broker unsettled, to be delivered again. */
+    public void amqpReleased(String queue, String reason) {
+        registry.counter("floe.amqp.released", "queue", String.valueOf(queue), "reason", reason).increment();
+    }
+
     public void kafkaRewound() {
         registry.counter("floe.kafka.rewinds").increment();
     }

@@ -3,6 +3,8 @@ package dev.floe.app;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -31,5 +33,15 @@ public final class Tables {
             throw new IllegalStateException(e);
         }
         return rows;
+    }
+
+    /** The most rows one commit of the table added, from Iceberg's snapshot summaries. */
+    public static long largestCommit(Catalog catalog, String table) {
+        long largest = 0;
+        for (Snapshot snapshot : catalog.loadTable(TableIdentifier.parse(table)).snapshots()) {
+            largest = Math.max(largest,
+                    Long.parseLong(snapshot.summary().getOrDefault(SnapshotSummary.ADDED_RECORDS_PROP, "0")));
+        }
+        return largest;
     }
 }

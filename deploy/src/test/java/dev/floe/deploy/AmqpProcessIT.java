@@ -84,9 +84,9 @@ class AmqpProcessIT {
     void killedMidBatchBeforeTheCommit() throws Exception {
         int n = 1500;
         send(n);
-        // batches of 1,000 commit; the last 500 wait in memory for a minute, unsettled, when the kill comes
+        // batches of 1,000 commit; the last 500 wait in memory (ten minutes), unsettled, when the kill comes
         try (FloeProcess floe = FloeProcess.start(dir, "amqp-crash-mid-batch-1.log", env(),
-                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=60000"))) {
+                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=600000"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && ids().size() >= 1000);
             floe.process.destroyForcibly(); // SIGKILL
             assertThat(floe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -104,10 +104,13 @@ class AmqpProcessIT {
         send(n);
         Map<String, String> crashing = new HashMap<>(env());
         crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
-        try (FloeProcess floe = FloeProcess.start(dir, "amqp-crash-after-commit-1.log", crashing,
-                List.of("-Dfloe.batch.max-events=500"))) {
-            assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
-            assertThat(floe.process.exitValue()).isEqualTo(137);
+        // launched, not started: it may halt before its readiness is ever seen
+        Process floe = FloeProcess.launch(dir, "amqp-crash-after-commit-1.log", crashing, List.of("-Dfloe.batch.max-events=500"));
+        try {
+            assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
+            assertThat(floe.exitValue()).isEqualTo(137);
+        } finally {
+            floe.destroyForcibly();
         }
         // the table holds a commit whose messages were never settled: the broker still has them all
         assertThat(ids()).isNotEmpty();

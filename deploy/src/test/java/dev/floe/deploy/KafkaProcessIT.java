@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.floe.testing.KafkaBroker;
@@ -138,9 +139,9 @@ class KafkaProcessIT {
         broker.createTopic(topic, 2);
         int n = 2500;
         produce(topic, 2, 0, n);
-        // batches of 1,000 commit; the last 1,000 wait in memory for a minute, and are read when the kill comes
+        // batches of 1,000 commit; the last 1,000 wait in memory (ten minutes), and are read when the kill comes
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-mid-batch-1.log", env(topic),
-                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=60000"))) {
+                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=600000"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && ids().size() >= 2000);
             floe.process.destroyForcibly(); // SIGKILL
             assertThat(floe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -157,10 +158,13 @@ class KafkaProcessIT {
         produce(topic, 2, 0, n);
         Map<String, String> crashing = new HashMap<>(env(topic));
         crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
-        try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-after-commit-1.log", crashing,
-                List.of("-Dfloe.batch.max-events=500"))) {
-            assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
-            assertThat(floe.process.exitValue()).isEqualTo(137);
+        // launched, not started: it may halt before its readiness is ever seen
+        Process floe = FloeProcess.launch(dir, "kafka-crash-after-commit-1.log", crashing, List.of("-Dfloe.batch.max-events=500"));
+        try {
+            assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
+            assertThat(floe.exitValue()).isEqualTo(137);
+        } finally {
+            floe.destroyForcibly();
         }
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
@@ -175,13 +179,15 @@ class KafkaProcessIT {
         broker.createTopic(topic, 4);
         int n = 6000;
         List<String> props = List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300");
-        // a steady stream: 20 events every 50 ms, so partitions move while records are in flight
+        // a steady stream: 20 events every 50 ms, so partitions move while records are in flight; its last 2,000 wait
+        // until A is dead, so that A dies mid-stream however long B takes to start
         AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean aKilled = new AtomicBoolean();
         ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
         try (FloeProcess a = FloeProcess.start(dir, "kafka-replica-a.log", env(topic), props)) {
             stream.scheduleAtFixedRate(() -> {
                 int from = sent.get();
-                if (from < n) {
+                if (from < n - 2000 || (from < n && aKilled.get())) {
                     produce(topic, 4, from, Math.min(n, from + 20));
                     sent.set(Math.min(n, from + 20));
                 }
@@ -190,9 +196,9 @@ class KafkaProcessIT {
             // B joins: the group rebalances and B starts its partitions at the table's watermarks
             try (FloeProcess b = FloeProcess.start(dir, "kafka-replica-b.log", env(topic), props)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> received(b) > 0);
-                assertThat(sent.get()).as("still streaming when B took over").isLessThan(n);
                 // A dies mid-stream: B takes every partition
                 a.process.destroyForcibly();
+                aKilled.set(true);
                 await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() == n);
                 await().atMost(Duration.ofSeconds(120)).until(() -> ids().size() >= n);
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);

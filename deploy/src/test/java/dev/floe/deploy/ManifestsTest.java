@@ -126,7 +126,7 @@ class ManifestsTest {
         }
         Map<String, String> actual = new HashMap<>();
         data.fields().forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asText()));
-        assertThat(actual).as("ConfigMap data = the files of routes/").isEqualTo(expected);
+        assertThat(actual).as("ConfigMap data = the files of routes/ (run k8s/sync-routes.sh)").isEqualTo(expected);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -87,6 +88,21 @@ public final class KafkaBroker implements AutoCloseable {
     public void send(ProducerRecord<byte[], byte[]> record) {
         try {
             producer().send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends the records at once, without waiting for each, then waits until the broker has them all. */
+    public void sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+        KafkaProducer<byte[], byte[]> producer = producer();
+        List<Future<?>> sent = records.stream().<Future<?>>map(producer::send)
+                .toList();
+        producer.flush();
+        try {
+            for (Future<?> s : sent) {
+                s.get();
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -12,6 +12,7 @@ import dev.floe.app.CrashPoint;
 import dev.floe.app.DeadLetters;
 import dev.floe.app.FloeMetrics;
 import dev.floe.app.batch.CommitTicket;
+import dev.floe.app.batch.TooManyPendingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
@@ -58,14 +59,21 @@ public class AmqpSettlement {
                         settle(message, ACCEPTED);
                         metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
                     } else {
-                        settle(message, RELEASED);
+                        release(message, "commit-failed");
                     }
                 });
     }
 
     /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
     public void release(Exchange exchange) {
-        settle(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), RELEASED);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        release(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class),
+                cause instanceof TooManyPendingException ? "too-many-pending" : "error");
+    }
+
+    /** The message's dead letter could not be sent: the broker keeps the message and delivers it again. */
+    public void deadLetterFailed(Exchange exchange) {
+        release(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), "dead-letter-failed");
     }
 
     /** After its dead letter is on the dead-letter queue. */
@@ -92,12 +100,25 @@ public class AmqpSettlement {
             }
         }
         DeadLetters.describe(out, cause);
-        String queue = original.getJMSDestination() == null ? "" : original.getJMSDestination().toString();
+        String queue = queue(original);
         out.setHeader(SOURCE_QUEUE, queue);
         out.setBody(exchange.getProperty(AmqpCloudEventReader.BODY, byte[].class));
         LOG.warn("Message {} goes to the dead-letter queue: {}", original.getJMSMessageID(),
                 out.getHeader(DeadLetters.REASON));
         metrics.deadLettered("amqp:" + queue, DeadLetters.type(cause));
+    }
+
+    private void release(jakarta.jms.Message message, String reason) {
+        settle(message, RELEASED);
+        metrics.amqpReleased(queue(message), reason);
+    }
+
+    private static String queue(jakarta.jms.Message message) {
+        try {
+            return message.getJMSDestination() == null ? "" : message.getJMSDestination().toString();
+        } catch (jakarta.jms.JMSException e) {
+            return "";
+        }
     }
 
     private static void settle(jakarta.jms.Message message, int disposition) {

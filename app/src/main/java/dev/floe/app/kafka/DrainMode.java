@@ -46,12 +46,14 @@ final class DrainMode {
             }
             done.put(tp, new OffsetAndMetadata(safe));
         }
-        exiting = true;
         try {
             consumer.commitSync(done);
         } catch (RuntimeException e) {
-            LOG.debug("Could not commit the group's offsets before exiting: {}", e.toString());
+            // the tables are right already, but a lag-based scaler reads these offsets: try again after the next poll
+            LOG.warn("Could not commit the group's offsets before exiting, trying again: {}", e.toString());
+            return;
         }
+        exiting = true;
         LOG.info("Drained {} up to {}: exiting", assigned, ends);
         Quarkus.asyncExit(0);
     }

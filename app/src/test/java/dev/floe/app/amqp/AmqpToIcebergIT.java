@@ -17,6 +17,8 @@ import jakarta.jms.Message;
 
 import dev.floe.app.Tables;
 import dev.floe.testing.ArtemisBroker;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,6 +43,8 @@ class AmqpToIcebergIT {
 
     @Inject
     Catalog catalog;
+    @Inject
+    MeterRegistry registry;
 
     private List<Record> rows(String prefix) {
         return Tables.rowsWithIdPrefix(catalog, TABLE, prefix);
@@ -139,17 +143,42 @@ class AmqpToIcebergIT {
     }
 
     @Test
+    void pastThePendingLimitTheConsumerWaitsForCommitsInsteadOfHandingMessagesBack() {
+        String p = "full-" + UUID.randomUUID() + "-";
+        int n = 8 * ArtemisResource.MAX_PENDING;
+        Messages messages = new Messages(p, n);
+        send(messages.bodies, messages.props, messages.types);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= n);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
+        // no commit held more than the limit allows to wait at once...
+        assertThat(Tables.largestCommit(catalog, TABLE)).isLessThanOrEqualTo(ArtemisResource.MAX_PENDING);
+        // ...and no message went back to the broker to be delivered again at once
+        Counter released = registry.find("floe.amqp.released").tag("reason", "too-many-pending").counter();
+        assertThat(released == null ? 0 : released.count()).isZero();
+    }
+
+    /** n binary-mode messages with ids prefix + i. */
+    private record Messages(List<byte[]> bodies, List<Map<String, Object>> props, List<String> types) {
+
+        Messages(String prefix, int n) {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < n; i++) {
+                bodies.add(utf8("{\"i\":" + i + "}"));
+                props.add(binary("cloudEvents:", prefix + i));
+                types.add("application/json");
+            }
+        }
+    }
+
+    @Test
     void aBrokerRestartMidStreamLosesNothing() throws Exception {
         String p = "restart-" + UUID.randomUUID() + "-";
         int n = 400;
-        List<byte[]> bodies = new ArrayList<>();
-        List<Map<String, Object>> props = new ArrayList<>();
-        List<String> types = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            bodies.add(utf8("{\"i\":" + i + "}"));
-            props.add(binary("cloudEvents:", p + i));
-            types.add("application/json");
-        }
+        Messages m = new Messages(p, n);
+        List<byte[]> bodies = m.bodies;
+        List<Map<String, Object>> props = m.props;
+        List<String> types = m.types;
         send(bodies.subList(0, n / 2), props.subList(0, n / 2), types.subList(0, n / 2));
         ArtemisResource.broker.stop();
         ArtemisResource.broker.start();

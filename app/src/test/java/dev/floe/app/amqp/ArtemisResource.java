@@ -12,6 +12,7 @@ public class ArtemisResource implements QuarkusTestResourceLifecycleManager {
 
     static final String QUEUE = "events-amqp";
     static final String DEAD_LETTERS = "events-amqp-dlq";
+    static final int MAX_PENDING = 50;
     static final String DATA_DIR = "target/test-data-amqp";
     static ArtemisBroker broker;
 
@@ -29,6 +30,8 @@ public class ArtemisResource implements QuarkusTestResourceLifecycleManager {
                 "floe.amqp.queue", QUEUE,
                 "floe.amqp.dead-letter-queue", DEAD_LETTERS,
                 "floe.table", "amqp.events",
+                // small, so that tests sending hundreds of messages meet the limit
+                "floe.max-pending-events", String.valueOf(MAX_PENDING),
                 "floe.data-dir", DATA_DIR);
     }
 

@@ -13,6 +13,7 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     static final String TOPIC = "events-in";
     static final String DEAD_LETTERS = "events-dlq";
     static final String GROUP = "floe-it";
+    static final int MAX_PENDING = 100;
     static final String DATA_DIR = "target/test-data-kafka";
     static KafkaBroker broker;
 
@@ -31,6 +32,8 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
                 "floe.kafka.dead-letter-topic", DEAD_LETTERS,
                 "floe.kafka.pause-retry-ms", "300",
                 "floe.table", "kafka.events",
+                // small, so that tests sending hundreds of records meet the limit
+                "floe.max-pending-events", String.valueOf(MAX_PENDING),
                 "floe.data-dir", DATA_DIR);
     }
 

@@ -208,6 +208,22 @@ class KafkaToIcebergIT {
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(51).doesNotHaveDuplicates();
     }
 
+    @Test
+    void pastThePendingLimitTheConsumerWaitsForCommits() {
+        String p = "full-" + UUID.randomUUID() + "-";
+        int n = 8 * KafkaResource.MAX_PENDING;
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            records.add(binary(i % 2, p + i, null, "{}"));
+        }
+        // all at once: faster than Floe commits them
+        KafkaResource.broker.sendAll(records);
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= n);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
+        // the consumer held at most the limit in memory: no commit could take more
+        assertThat(Tables.largestCommit(catalog, TABLE)).isLessThanOrEqualTo(KafkaResource.MAX_PENDING);
+    }
+
     private static double rewinds() throws Exception {
         String metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/metrics")).build(),

@@ -51,7 +51,8 @@ class GroupCommitTest extends CamelTestSupport {
             if (i == 7) {
                 rows.add(Map.of("id", "bad", "time", "not a time"));
             }
-            sent.add(template.asyncSend("iceberg:g.events", e -> e.getIn().setBody(rows)));
+            // the linger lets the batches sent meanwhile join a commit however slowly this thread runs
+            sent.add(template.asyncSend("iceberg:g.events?commitLingerMs=300", e -> e.getIn().setBody(rows)));
         }
         Set<Long> snapshots = new HashSet<>();
         for (int i = 0; i < exchanges; i++) {
