@@ -159,7 +159,8 @@ class KafkaProcessIT {
         Map<String, String> crashing = new HashMap<>(env(topic));
         crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
         // launched, not started: it may halt before its readiness is ever seen
-        Process floe = FloeProcess.launch(dir, "kafka-crash-after-commit-1.log", crashing, List.of("-Dfloe.batch.max-events=500"));
+        Process floe = FloeProcess.launch(dir, "kafka-crash-after-commit-1.log", crashing,
+                List.of("-Dfloe.batch.max-events=500"));
         try {
             assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
             assertThat(floe.exitValue()).isEqualTo(137);

@@ -72,11 +72,6 @@ public class AmqpCloudEventReader implements Processor {
         }
         view.setHeaders(headers);
         view.setBody(body);
-        if (CloudEventMessages.mediaType(contentType == null ? null : contentType.toString())
-                .equals(CloudEventMessages.BATCH)) {
-            throw new UnsupportedFormatException(
-                    "batched mode is not part of the CloudEvents AMQP binding: send one event per message");
-        }
         List<CloudEvent> events = CloudEventMessages.read(view, BinaryModeReader.Binding.AMQP);
         exchange.getIn().setBody(events);
         exchange.setProperty(EventBatchAggregation.INPUT_BYTES, (long) body.length);

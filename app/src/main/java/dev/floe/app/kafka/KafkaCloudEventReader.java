@@ -12,7 +12,6 @@ import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.camel.iceberg.SourcedEvent;
 import dev.floe.camel.iceberg.cloudevents.BinaryModeReader;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
-import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -53,11 +52,6 @@ public class KafkaCloudEventReader implements Processor {
         if (value != null && value.length > limit) {
             throw new OversizedRecordException(
                     "the record value has " + value.length + " bytes, more than floe.kafka.max-record-bytes " + limit);
-        }
-        String contentType = in.getHeader("content-type", String.class);
-        if (CloudEventMessages.mediaType(contentType).equals(CloudEventMessages.BATCH)) {
-            throw new UnsupportedFormatException(
-                    "batched mode is not part of the CloudEvents Kafka binding: send one event per record");
         }
         List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.KAFKA);
         in.setBody(List.of(new SourcedEvent(events.get(0), at.toEventPosition())));

@@ -27,18 +27,23 @@ import io.cloudevents.core.data.BytesCloudEventData;
  */
 public final class BinaryModeReader {
 
-    /** How a protocol binding names and encodes attribute headers. */
-    public record Binding(List<String> prefixes, boolean percentEncoded, boolean bytesAreUtf8) {
+    /**
+     * How a protocol binding names and encodes attribute headers, and whether it has a batched mode (only HTTP's
+     * does: a Kafka record or an AMQP message holds one event).
+     */
+    public record Binding(String protocol, List<String> prefixes, boolean percentEncoded, boolean bytesAreUtf8,
+            boolean batchedMode) {
 
         /** HTTP: {@code ce-} headers, percent-encoded values (HTTP binding 3.1.3). */
-        public static final Binding HTTP = new Binding(List.of("ce-"), true, false);
+        public static final Binding HTTP = new Binding("HTTP", List.of("ce-"), true, false, true);
         /** Kafka: {@code ce_} headers; header values are bytes holding UTF-8 strings (Kafka binding 3.2.3). */
-        public static final Binding KAFKA = new Binding(List.of("ce_"), false, true);
+        public static final Binding KAFKA = new Binding("Kafka", List.of("ce_"), false, true, false);
         /**
          * AMQP: {@code cloudEvents:} application properties, or {@code cloudEvents_} as JMS clients must write; a
          * binary value is an attribute of type Binary (base64 as its canonical string).
          */
-        public static final Binding AMQP = new Binding(List.of("cloudEvents:", "cloudEvents_"), false, false);
+        public static final Binding AMQP = new Binding("AMQP", List.of("cloudEvents:", "cloudEvents_"), false, false,
+                false);
 
         String attributeName(String header) {
             for (String prefix : prefixes) {

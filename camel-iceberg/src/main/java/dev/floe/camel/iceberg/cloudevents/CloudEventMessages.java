@@ -43,6 +43,10 @@ public final class CloudEventMessages {
             return List.of(JsonEventReader.readEvent(bytes));
         }
         if (mediaType.equals(BATCH)) {
+            if (!binding.batchedMode()) {
+                throw new UnsupportedFormatException("batched mode is not part of the CloudEvents " + binding.protocol()
+                        + " protocol binding: send one event per message");
+            }
             requireUtf8(contentType);
             return JsonEventReader.readBatch(bytes);
         }

@@ -13,8 +13,8 @@ import org.apache.camel.spi.Transformer;
 @DataTypeTransformer(name = "iceberg:cloudevents", description = "Reads CloudEvents (structured, batched or binary mode) into a List of CloudEvents")
 public class CloudEventsDataTypeTransformer extends Transformer {
 
-    private static final BinaryModeReader.Binding ANY_HEADERS = new BinaryModeReader.Binding(
-            java.util.List.of("ce-", "ce_"), false, true);
+    private static final BinaryModeReader.Binding ANY_HEADERS = new BinaryModeReader.Binding("HTTP or Kafka",
+            java.util.List.of("ce-", "ce_"), false, true, true);
 
     @Override
     public void transform(Message message, DataType from, DataType to) {

@@ -35,6 +35,20 @@ class CloudEventMessagesTest {
     }
 
     @Test
+    void onlyHttpHasABatchedMode() {
+        String batch = "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/b\",\"type\":\"t\"},"
+                + "{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/b\",\"type\":\"t\"}]";
+        assertThat(CloudEventMessages.read(message(batch, "Content-Type", "application/cloudevents-batch+json"),
+                BinaryModeReader.Binding.HTTP)).hasSize(2);
+        assertThatThrownBy(() -> CloudEventMessages.read(
+                message(batch, "content-type", "application/cloudevents-batch+json"), BinaryModeReader.Binding.KAFKA))
+                .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("Kafka protocol binding");
+        assertThatThrownBy(() -> CloudEventMessages.read(
+                message(batch, "Content-Type", "application/cloudevents-batch+json"), BinaryModeReader.Binding.AMQP))
+                .isInstanceOf(UnsupportedFormatException.class).hasMessageContaining("AMQP protocol binding");
+    }
+
+    @Test
     void kafkaHeaderValuesAreUtf8Bytes() {
         List<CloudEvent> events = CloudEventMessages.read(message("{}", "ce_specversion", utf8("1.0"), "ce_id",
                 utf8("é-1"), "ce_source", utf8("/k"), "ce_type", utf8("t"), "ce_time", utf8("2026-11-22T10:00:00Z")),
