@@ -3,7 +3,11 @@ package dev.floe.app.amqp;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -25,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * delivers it again, its delivery count untouched) when the commit failed or Floe holds too many events. A message that
  * is not a valid CloudEvent is accepted after its dead letter is on the dead-letter queue.
  * <p>
- * The settlement goes to the broker on Qpid JMS' own I/O thread, so settling from the commit thread is safe. A
- * message whose settlement never reaches the broker (Floe crashed, the connection dropped) is delivered again, and the
- * dedup window drops its event if the table already holds it.
+ * The settlements run on a thread of their own: each one is a synchronous hand-off to Qpid JMS' connection thread, which
+ * the consumer threads also wait on for every message they receive, and settling thousands of messages on the commit
+ * thread held the next commit back (with two consumer threads, commits stalled for seconds). A message whose
+ * settlement never reaches the broker (Floe crashed or stopped first, the connection dropped) is delivered again, and
+ * the dedup window drops its event if the table already holds it.
  */
 @ApplicationScoped
 @Named("amqpSettlement")
@@ -46,6 +52,18 @@ public class AmqpSettlement {
     @Inject
     FloeMetrics metrics;
 
+    private final ExecutorService settler = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "floe-amqp-settlement");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        settler.shutdown();
+        settler.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
     /** After admission: settle the message when every table holding its events has committed. */
     @SuppressWarnings("unchecked")
     public void afterCommit(Exchange exchange) {
@@ -53,7 +71,7 @@ public class AmqpSettlement {
         List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
         String route = exchange.getFromRouteId();
         CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
-                .whenComplete((done, failure) -> {
+                .whenCompleteAsync((done, failure) -> {
                     if (failure == null) {
                         CrashPoint.afterTableCommit();
                         settle(message, ACCEPTED);
@@ -61,7 +79,7 @@ public class AmqpSettlement {
                     } else {
                         release(message, "commit-failed");
                     }
-                });
+                }, settler);
     }
 
     /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
