@@ -62,11 +62,13 @@ public final class ArtemisBroker implements AutoCloseable {
             server = new EmbeddedActiveMQ();
             server.setConfiguration(config);
             server.start();
-            if (server.getActiveMQServer().getRemotingService().getAcceptor("amqp").isStarted()
-                    || System.currentTimeMillis() > deadline) {
+            if (server.getActiveMQServer().getRemotingService().getAcceptor("amqp").isStarted()) {
                 return;
             }
             server.stop();
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the AMQP acceptor did not start on port " + port + " in 15 s");
+            }
             java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
         }
     }

@@ -67,7 +67,10 @@ public final class KafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.deleteTopics(List.of(name)).all().get();
             long deadline = System.currentTimeMillis() + 30_000;
-            while (admin.listTopics().names().get().contains(name) && System.currentTimeMillis() < deadline) {
+            while (admin.listTopics().names().get().contains(name)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("topic " + name + " still listed 30 s after its deletion");
+                }
                 java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
             }
         } catch (Exception e) {
