@@ -102,17 +102,7 @@ class AmqpProcessIT {
     void haltedAfterTheCommitBeforeSettlement() throws Exception {
         int n = 1200;
         send(n);
-        Map<String, String> crashing = new HashMap<>(env());
-        crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
-        // launched, not started: it may halt before its readiness is ever seen
-        Process floe = FloeProcess.launch(dir, "amqp-crash-after-commit-1.log", crashing,
-                List.of("-Dfloe.batch.max-events=500"));
-        try {
-            assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
-            assertThat(floe.exitValue()).isEqualTo(137);
-        } finally {
-            floe.destroyForcibly();
-        }
+        FloeProcess.runUntilCrashAfterCommit(dir, "amqp-crash-after-commit-1.log", env(), List.of("-Dfloe.batch.max-events=500"));
         // the table holds a commit whose messages were never settled: the broker still has them all
         assertThat(ids()).isNotEmpty();
         // (the broker puts a dead consumer's deliveries back one by one)

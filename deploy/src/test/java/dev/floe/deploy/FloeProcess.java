@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.Map;
@@ -51,6 +52,23 @@ final class FloeProcess implements AutoCloseable {
     static Process launch(Path workDir, String logName, Map<String, String> env, List<String> properties)
             throws Exception {
         return launch(workDir, logName, env, properties, freePort(), freePort());
+    }
+
+    /**
+     * Runs Floe with the test crash point after the first table commit, and checks that it halted there (exit 137).
+     * Launched, not started: it may halt before its readiness is ever seen.
+     */
+    static void runUntilCrashAfterCommit(Path workDir, String logName, Map<String, String> env,
+            List<String> properties) throws Exception {
+        Map<String, String> crashing = new HashMap<>(env);
+        crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
+        Process floe = launch(workDir, logName, crashing, properties);
+        try {
+            assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
+            assertThat(floe.exitValue()).isEqualTo(137);
+        } finally {
+            floe.destroyForcibly();
+        }
     }
 
     private static Process launch(Path workDir, String logName, Map<String, String> env, List<String> properties,

@@ -156,17 +156,7 @@ class KafkaProcessIT {
         broker.createTopic(topic, 2);
         int n = 2000;
         produce(topic, 2, 0, n);
-        Map<String, String> crashing = new HashMap<>(env(topic));
-        crashing.put("FLOE_TEST_CRASH_POINT", "after-table-commit");
-        // launched, not started: it may halt before its readiness is ever seen
-        Process floe = FloeProcess.launch(dir, "kafka-crash-after-commit-1.log", crashing,
-                List.of("-Dfloe.batch.max-events=500"));
-        try {
-            assertThat(floe.waitFor(120, TimeUnit.SECONDS)).as("halted at the crash point").isTrue();
-            assertThat(floe.exitValue()).isEqualTo(137);
-        } finally {
-            floe.destroyForcibly();
-        }
+        FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic), List.of("-Dfloe.batch.max-events=500"));
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
         Map<TopicPartition, ?> committed = broker.committed("crash-" + topic);
