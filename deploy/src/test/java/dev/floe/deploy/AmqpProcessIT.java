@@ -102,7 +102,8 @@ class AmqpProcessIT {
     void haltedAfterTheCommitBeforeSettlement() throws Exception {
         int n = 1200;
         send(n);
-        FloeProcess.runUntilCrashAfterCommit(dir, "amqp-crash-after-commit-1.log", env(), List.of("-Dfloe.batch.max-events=500"));
+        FloeProcess.runUntilCrashAfterCommit(dir, "amqp-crash-after-commit-1.log", env(),
+                List.of("-Dfloe.batch.max-events=500"));
         // the table holds a commit whose messages were never settled: the broker still has them all
         assertThat(ids()).isNotEmpty();
         // (the broker puts a dead consumer's deliveries back one by one)

@@ -156,7 +156,8 @@ class KafkaProcessIT {
         broker.createTopic(topic, 2);
         int n = 2000;
         produce(topic, 2, 0, n);
-        FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic), List.of("-Dfloe.batch.max-events=500"));
+        FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic),
+                List.of("-Dfloe.batch.max-events=500"));
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
         Map<TopicPartition, ?> committed = broker.committed("crash-" + topic);
