@@ -99,6 +99,23 @@ class AmqpProcessIT {
     }
 
     @Test
+    void sigtermCommitsTheBatchInMemoryAndItsRedeliveriesAreDropped() throws Exception {
+        int n = 300;
+        send(n);
+        try (FloeProcess floe = FloeProcess.start(dir, "amqp-sigterm.log", env(),
+                List.of("-Dfloe.batch.max-wait-ms=600000"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n);
+            assertThat(ids()).as("held in memory, not committed yet").isEmpty();
+            floe.process.destroy(); // SIGTERM
+            assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+        }
+        assertThat(ids()).as("committed on the way down").hasSize(n);
+        // the JMS consumer closed its connection before that commit: the broker delivers those messages again, and the
+        // next run drops them (the dedup window is read back from the table) and settles them
+        restartAndExpectExactly(n, "amqp-sigterm-2.log");
+    }
+
+    @Test
     void haltedAfterTheCommitBeforeSettlement() throws Exception {
         int n = 1200;
         send(n);

@@ -124,11 +124,11 @@ final class FloeProcess implements AutoCloseable {
         }
     }
 
-    @Override
     /**
      * Stops Floe as Kubernetes would (SIGTERM, then SIGKILL after a grace period), so that it leaves its Kafka group
      * and the next process in the group is not kept waiting for the session timeout. Crash tests kill it themselves.
      */
+    @Override
     public void close() {
         process.destroy();
         try {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,15 +55,17 @@ class KafkaProcessIT {
     }
 
     private static void produce(String topic, int partitions, int from, int to) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (int i = from; i < to; i++) {
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, i % partitions, null,
                     ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
             r.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes("e-" + i))
                     .add("ce_source", bytes("/crash/" + topic)).add("ce_type", bytes("dev.floe.crash"))
                     .add("content-type", bytes("application/json"));
-            broker.producer().send(r);
+            records.add(r);
         }
-        broker.producer().flush();
+        // fails the test if the broker refused any of them
+        broker.sendAll(records);
     }
 
     private static byte[] bytes(String s) {
@@ -171,17 +174,22 @@ class KafkaProcessIT {
         broker.createTopic(topic, 4);
         int n = 6000;
         List<String> props = List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300");
-        // a steady stream: 20 events every 50 ms, so partitions move while records are in flight; its last 2,000 wait
-        // until A is dead, so that A dies mid-stream however long B takes to start
+        // a steady stream: 20 events every 50 ms, so partitions move while records are in flight; past 4,000 it slows
+        // to a trickle (one event per partition every 200 ms) until A is dead, so that A dies mid-stream however long
+        // B takes to start
         AtomicInteger sent = new AtomicInteger();
+        AtomicInteger ticks = new AtomicInteger();
         AtomicBoolean aKilled = new AtomicBoolean();
         ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
         try (FloeProcess a = FloeProcess.start(dir, "kafka-replica-a.log", env(topic), props)) {
             stream.scheduleAtFixedRate(() -> {
                 int from = sent.get();
-                if (from < n - 2000 || (from < n && aKilled.get())) {
-                    produce(topic, 4, from, Math.min(n, from + 20));
-                    sent.set(Math.min(n, from + 20));
+                boolean steady = from < n - 2000 || aKilled.get();
+                boolean trickle = !steady && ticks.incrementAndGet() % 4 == 0 && from + 4 <= n - 500;
+                if (from < n && (steady || trickle)) {
+                    int to = Math.min(n, from + (steady ? 20 : 4));
+                    produce(topic, 4, from, to);
+                    sent.set(to);
                 }
             }, 0, 50, TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() > 0);

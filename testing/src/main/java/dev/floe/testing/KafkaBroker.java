@@ -54,11 +54,32 @@ public final class KafkaBroker implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /**
+     * Creates the topic and waits until every partition has a leader: records sent before that are refused
+     * (NOT_LEADER_OR_FOLLOWER), and the idempotent producer's retries can then fail with out-of-order sequences.
+     */
     public void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!hasLeaders(admin, name, partitions)) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("topic " + name + " has no leader for every partition after 30 s");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic, int partitions) {
+        try {
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            return description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (Exception e) {
+            return false; // not known to the broker's metadata yet
         }
     }
 

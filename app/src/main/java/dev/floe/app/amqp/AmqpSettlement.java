@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,7 @@ import jakarta.inject.Named;
 import dev.floe.app.CrashPoint;
 import dev.floe.app.DeadLetters;
 import dev.floe.app.FloeMetrics;
+import dev.floe.app.batch.Admission;
 import dev.floe.app.batch.CommitTicket;
 import dev.floe.app.batch.TooManyPendingException;
 import org.apache.camel.Exchange;
@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * The settlements run on a thread of their own: each one is a synchronous hand-off to Qpid JMS' connection thread, which
  * the consumer threads also wait on for every message they receive, and settling thousands of messages on the commit
  * thread held the next commit back (with two consumer threads, commits stalled for seconds). A message whose
- * settlement never reaches the broker (Floe crashed or stopped first, the connection dropped) is delivered again, and
- * the dedup window drops its event if the table already holds it.
+ * settlement never reaches the broker (Floe crashed, the connection dropped) is delivered again, and the dedup window
+ * drops its event if the table already holds it. That is also what happens to the last batch on a graceful stop: Camel's
+ * JMS consumer closes its connection before the aggregator commits what it holds, so those messages come back once
+ * and are dropped.
  */
 @ApplicationScoped
 @Named("amqpSettlement")
@@ -51,6 +53,8 @@ public class AmqpSettlement {
 
     @Inject
     FloeMetrics metrics;
+    @Inject
+    Admission admission;
 
     private final ExecutorService settler = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "floe-amqp-settlement");
@@ -59,12 +63,14 @@ public class AmqpSettlement {
     });
 
     @PreDestroy
-    void stop() throws InterruptedException {
-        settler.shutdown();
-        settler.awaitTermination(10, TimeUnit.SECONDS);
+    void stop() {
+        settler.shutdownNow();
     }
 
-    /** After admission: settle the message when every table holding its events has committed. */
+    /**
+     * After admission ({@link Admission#admitWaiting}): settle the message when every table holding its events has
+     * committed, then free its place among the pending events.
+     */
     @SuppressWarnings("unchecked")
     public void afterCommit(Exchange exchange) {
         jakarta.jms.Message message = exchange.getProperty(ORIGINAL, jakarta.jms.Message.class);
@@ -72,12 +78,16 @@ public class AmqpSettlement {
         String route = exchange.getFromRouteId();
         CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
                 .whenCompleteAsync((done, failure) -> {
-                    if (failure == null) {
-                        CrashPoint.afterTableCommit();
-                        settle(message, ACCEPTED);
-                        metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
-                    } else {
-                        release(message, "commit-failed");
+                    try {
+                        if (failure == null) {
+                            CrashPoint.afterTableCommit();
+                            settle(message, ACCEPTED);
+                            metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
+                        } else {
+                            release(message, "commit-failed");
+                        }
+                    } finally {
+                        tickets.forEach(admission::free);
                     }
                 }, settler);
     }
@@ -133,7 +143,9 @@ public class AmqpSettlement {
 
     private static String queue(jakarta.jms.Message message) {
         try {
-            return message.getJMSDestination() == null ? "" : message.getJMSDestination().toString();
+            return message == null || message.getJMSDestination() == null
+                    ? ""
+                    : message.getJMSDestination().toString();
         } catch (jakarta.jms.JMSException e) {
             return "";
         }

@@ -2,6 +2,7 @@ package dev.floe.app.kafka;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.Set;
 
 import io.quarkus.runtime.Quarkus;
@@ -22,7 +23,10 @@ final class DrainMode {
 
     private final KafkaProgress progress;
     private final Map<TopicPartition, Long> ends = new HashMap<>();
+    private static final long COMMIT_RETRY_NANOS = TimeUnit.MINUTES.toNanos(5);
+
     private boolean exiting;
+    private long commitFailingSince;
 
     DrainMode(KafkaProgress progress) {
         this.progress = progress;
@@ -49,7 +53,20 @@ final class DrainMode {
         try {
             consumer.commitSync(done);
         } catch (RuntimeException e) {
-            // the tables are right already, but a lag-based scaler reads these offsets: try again after the next poll
+            // the tables are right already, but a lag-based scaler reads these offsets: try again after the next poll,
+            // for a while; then exit with an error, so that the Job shows the failure instead of running forever
+            long now = System.nanoTime();
+            if (commitFailingSince == 0) {
+                commitFailingSince = now;
+            }
+            if (now - commitFailingSince > COMMIT_RETRY_NANOS) {
+                LOG.error(
+                        "Drained {}, but the group's offsets could not be committed for 5 minutes: exiting with 1 ({})",
+                        assigned, e.toString());
+                exiting = true;
+                Quarkus.asyncExit(1);
+                return;
+            }
             LOG.warn("Could not commit the group's offsets before exiting, trying again: {}", e.toString());
             return;
         }
