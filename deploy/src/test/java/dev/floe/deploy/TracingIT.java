@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +86,80 @@ class TracingIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(204);
 
-            // The exporter sends spans in batches as they end, so the server span may come in a later export than
-            // the producer's: wait for the export that holds netty-http's span, which must carry the caller's trace.
-            byte[] traceId = HexFormat.of().parseHex(TRACE_ID);
-            byte[] serverSpan = "netty-http".getBytes(StandardCharsets.US_ASCII);
-            await().atMost(Duration.ofSeconds(30)).until(() -> exports.stream().anyMatch(e -> contains(e, serverSpan)));
-            assertThat(exports.stream().filter(e -> contains(e, serverSpan)))
-                    .allMatch(e -> contains(e, traceId), "carries trace " + TRACE_ID);
+            // the exporter sends spans in batches as they end: wait for the server span of netty-http and the span
+            // of the iceberg: producer, and check that each is in the caller's trace
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<byte[][]> spans = exports.stream().flatMap(e -> OtlpSpans.of(e).stream()).toList();
+                for (String component : List.of("netty-http", "camel-iceberg")) {
+                    byte[] name = component.getBytes(StandardCharsets.US_ASCII);
+                    assertThat(spans).filteredOn(span -> contains(span[1], name))
+                            .extracting(span -> HexFormat.of().formatHex(span[0]))
+                            .as("trace ids of the %s spans", component).isNotEmpty().containsOnly(TRACE_ID);
+                }
+            });
+        }
+    }
+
+    /**
+     * The spans of an OTLP ExportTraceServiceRequest, as (trace id, span bytes) pairs. Read by hand (a few lines of
+     * the protobuf wire format) rather than with the OTLP protobuf classes, which the application does not ship:
+     * request field 1 resource_spans, ResourceSpans field 2 scope_spans, ScopeSpans field 2 spans, Span field 1
+     * trace_id (opentelemetry-proto trace/v1).
+     */
+    static final class OtlpSpans {
+
+        private final byte[] message;
+        private int at;
+
+        private OtlpSpans(byte[] message) {
+            this.message = message;
+        }
+
+        static List<byte[][]> of(byte[] request) {
+            List<byte[][]> spans = new ArrayList<>();
+            for (byte[] resourceSpans : fields(request, 1)) {
+                for (byte[] scopeSpans : fields(resourceSpans, 2)) {
+                    for (byte[] span : fields(scopeSpans, 2)) {
+                        List<byte[]> traceId = fields(span, 1);
+                        spans.add(new byte[][]{traceId.isEmpty() ? new byte[0] : traceId.get(0), span});
+                    }
+                }
+            }
+            return spans;
+        }
+
+        /** The values of the length-delimited field {@code number} of a message. */
+        static List<byte[]> fields(byte[] message, int number) {
+            OtlpSpans reader = new OtlpSpans(message);
+            List<byte[]> values = new ArrayList<>();
+            while (reader.at < message.length) {
+                long key = reader.varint();
+                switch ((int) (key & 7)) {
+                    case 0 -> reader.varint();
+                    case 1 -> reader.at += 8;
+                    case 5 -> reader.at += 4;
+                    case 2 -> {
+                        int length = (int) reader.varint();
+                        if (key >>> 3 == number) {
+                            values.add(Arrays.copyOfRange(message, reader.at, reader.at + length));
+                        }
+                        reader.at += length;
+                    }
+                    default -> throw new IllegalArgumentException("wire type " + (key & 7) + " at " + reader.at);
+                }
+            }
+            return values;
+        }
+
+        private long varint() {
+            long value = 0;
+            for (int shift = 0;; shift += 7) {
+                byte b = message[at++];
+                value |= (long) (b & 0x7f) << shift;
+                if (b >= 0) {
+                    return value;
+                }
+            }
         }
     }
 }
