@@ -10,6 +10,8 @@ header=$(sed '/^data:$/q' "$configmap")
     for route in routes/*.yaml; do
         printf '  %s: |\n' "$(basename "$route")"
         sed -e 's/^\(.\)/    \1/' "$route"
+        # a file without a final newline would run into the next key
+        [ -z "$(tail -c1 "$route")" ] || echo
     done
 } > "$configmap.tmp"
 mv "$configmap.tmp" "$configmap"
