@@ -3,8 +3,10 @@ package dev.floe.app.amqp;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,9 +64,18 @@ public class AmqpSettlement {
         return thread;
     });
 
+    // once the settlement thread is gone (the application stops), on the thread that completed the commit
+    private final Executor settlements = task -> {
+        try {
+            settler.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            task.run();
+        }
+    };
+
     @PreDestroy
     void stop() {
-        settler.shutdownNow();
+        settler.shutdown();
     }
 
     /**
@@ -89,7 +100,7 @@ public class AmqpSettlement {
                     } finally {
                         tickets.forEach(admission::free);
                     }
-                }, settler);
+                }, settlements);
     }
 
     /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
