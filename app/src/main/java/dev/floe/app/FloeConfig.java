@@ -17,7 +17,10 @@ public interface FloeConfig {
     @WithDefault("data")
     String dataDir();
 
-    /** Events admitted but not yet committed, across all sources; past this, HTTP answers 429. */
+    /**
+     * Events admitted and waiting, across all sources: until their commit (HTTP, Kafka) or their settlement (AMQP).
+     * Past this, HTTP answers 429 and the broker consumers wait.
+     */
     @WithDefault("100000")
     long maxPendingEvents();
 

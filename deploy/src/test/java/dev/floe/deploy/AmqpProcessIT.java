@@ -110,8 +110,8 @@ class AmqpProcessIT {
             assertThat(floe.process.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
         }
         assertThat(ids()).as("committed on the way down").hasSize(n);
-        // the JMS consumer closed its connection before that commit: the broker delivers those messages again, and the
-        // next run drops them (the dedup window is read back from the table) and settles them
+        // Camel's JMS consumer closes its connection before that commit, so the broker delivers those messages again:
+        // the next run must drop them (the dedup window is read back from the table) and settle them
         restartAndExpectExactly(n, "amqp-sigterm-2.log");
     }
 

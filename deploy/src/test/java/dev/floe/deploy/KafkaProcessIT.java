@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,14 @@ class KafkaProcessIT {
         env.putAll(Map.of("FLOE_KAFKA_ENABLED", "true", "FLOE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "FLOE_KAFKA_TOPICS", topic, "FLOE_KAFKA_GROUP_ID", "crash-" + topic));
         return env;
+    }
+
+    /** True while the stream runs; what stopped it (a refused send), if it stopped. */
+    private static boolean streaming(ScheduledFuture<?> stream) throws Exception {
+        if (stream.isDone()) {
+            stream.get();
+        }
+        return true;
     }
 
     private static void produce(String topic, int partitions, int from, int to) {
@@ -175,31 +184,31 @@ class KafkaProcessIT {
         int n = 6000;
         List<String> props = List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300");
         // a steady stream: 20 events every 50 ms, so partitions move while records are in flight; past 4,000 it slows
-        // to a trickle (one event per partition every 200 ms) until A is dead, so that A dies mid-stream however long
+        // to a trickle (one event per partition every 400 ms) until A is dead, so that A dies mid-stream however long
         // B takes to start
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger ticks = new AtomicInteger();
         AtomicBoolean aKilled = new AtomicBoolean();
         ScheduledExecutorService stream = Executors.newSingleThreadScheduledExecutor();
         try (FloeProcess a = FloeProcess.start(dir, "kafka-replica-a.log", env(topic), props)) {
-            stream.scheduleAtFixedRate(() -> {
+            ScheduledFuture<?> streaming = stream.scheduleAtFixedRate(() -> {
                 int from = sent.get();
                 boolean steady = from < n - 2000 || aKilled.get();
-                boolean trickle = !steady && ticks.incrementAndGet() % 4 == 0 && from + 4 <= n - 500;
+                boolean trickle = !steady && ticks.incrementAndGet() % 8 == 0 && from + 4 <= n - 500;
                 if (from < n && (steady || trickle)) {
                     int to = Math.min(n, from + (steady ? 20 : 4));
                     produce(topic, 4, from, to);
                     sent.set(to);
                 }
             }, 0, 50, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() > 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> streaming(streaming) && ids().size() > 0);
             // B joins: the group rebalances and B starts its partitions at the table's watermarks
             try (FloeProcess b = FloeProcess.start(dir, "kafka-replica-b.log", env(topic), props)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> received(b) > 0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> streaming(streaming) && received(b) > 0);
                 // A dies mid-stream: B takes every partition
                 a.process.destroyForcibly();
                 aKilled.set(true);
-                await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() == n);
+                await().atMost(Duration.ofSeconds(60)).until(() -> streaming(streaming) && sent.get() == n);
                 await().atMost(Duration.ofSeconds(120)).until(() -> ids().size() >= n);
                 await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
                 assertThat(ids()).hasSize(n).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected(n));

@@ -136,14 +136,15 @@ class TracingIT {
                 long key = reader.varint();
                 switch ((int) (key & 7)) {
                     case 0 -> reader.varint();
-                    case 1 -> reader.at += 8;
-                    case 5 -> reader.at += 4;
+                    case 1 -> reader.skip(8);
+                    case 5 -> reader.skip(4);
                     case 2 -> {
-                        int length = (int) reader.varint();
+                        long length = reader.varint();
+                        int from = reader.at;
+                        reader.skip(length);
                         if (key >>> 3 == number) {
-                            values.add(Arrays.copyOfRange(message, reader.at, reader.at + length));
+                            values.add(Arrays.copyOfRange(message, from, reader.at));
                         }
-                        reader.at += length;
                     }
                     default -> throw new IllegalArgumentException("wire type " + (key & 7) + " at " + reader.at);
                 }
@@ -151,15 +152,24 @@ class TracingIT {
             return values;
         }
 
+        private void skip(long bytes) {
+            if (bytes < 0 || bytes > message.length - at) {
+                throw new IllegalArgumentException(bytes + " bytes past the end at " + at);
+            }
+            at += (int) bytes;
+        }
+
         private long varint() {
             long value = 0;
-            for (int shift = 0;; shift += 7) {
-                byte b = message[at++];
+            for (int shift = 0; shift < 64; shift += 7) {
+                skip(1);
+                byte b = message[at - 1];
                 value |= (long) (b & 0x7f) << shift;
                 if (b >= 0) {
                     return value;
                 }
             }
+            throw new IllegalArgumentException("varint longer than 10 bytes at " + at);
         }
     }
 }

@@ -78,6 +78,9 @@ public final class KafkaBroker implements AutoCloseable {
             var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             return description.partitions().size() == partitions
                     && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         } catch (Exception e) {
             return false; // not known to the broker's metadata yet
         }

@@ -52,6 +52,8 @@ public class AmqpSettlement {
 
     /** Exchange property: the JMS message as received, set by {@link AmqpCloudEventReader}. */
     public static final String ORIGINAL = "FloeAmqpOriginal";
+    // exchange property: afterCommit has taken the message in hand
+    private static final String SETTLING = "FloeAmqpSettling";
 
     @Inject
     FloeMetrics metrics;
@@ -87,6 +89,7 @@ public class AmqpSettlement {
         jakarta.jms.Message message = exchange.getProperty(ORIGINAL, jakarta.jms.Message.class);
         List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
         String route = exchange.getFromRouteId();
+        exchange.setProperty(SETTLING, true);
         CompletableFuture.allOf(tickets.stream().map(CommitTicket::committed).toArray(CompletableFuture[]::new))
                 .whenCompleteAsync((done, failure) -> {
                     try {
@@ -104,8 +107,18 @@ public class AmqpSettlement {
     }
 
     /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
+    @SuppressWarnings("unchecked")
     public void release(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
+        if (tickets != null && exchange.getProperty(SETTLING, false, Boolean.class)) {
+            // afterCommit's callback owns the message and its place among the pending events: it releases both
+            tickets.forEach(t -> t.committed().completeExceptionally(cause));
+            return;
+        }
+        if (tickets != null) {
+            tickets.forEach(admission::free);
+        }
         release(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class),
                 cause instanceof TooManyPendingException ? "too-many-pending" : "error");
     }

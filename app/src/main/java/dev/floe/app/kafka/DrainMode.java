@@ -26,7 +26,8 @@ final class DrainMode {
     private static final long COMMIT_RETRY_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private boolean exiting;
-    private long commitFailingSince;
+    // when the offset commit began to fail, while it keeps failing; null otherwise
+    private Long commitFailingSince;
 
     DrainMode(KafkaProgress progress) {
         this.progress = progress;
@@ -46,6 +47,7 @@ final class DrainMode {
         for (TopicPartition tp : assigned) {
             long safe = progress.safeOffset(tp);
             if (safe < ends.get(tp)) {
+                commitFailingSince = null;
                 return;
             }
             done.put(tp, new OffsetAndMetadata(safe));
@@ -56,7 +58,7 @@ final class DrainMode {
             // the tables are right already, but a lag-based scaler reads these offsets: try again after the next poll,
             // for a while; then exit with an error, so that the Job shows the failure instead of running forever
             long now = System.nanoTime();
-            if (commitFailingSince == 0) {
+            if (commitFailingSince == null) {
                 commitFailingSince = now;
             }
             if (now - commitFailingSince > COMMIT_RETRY_NANOS) {
