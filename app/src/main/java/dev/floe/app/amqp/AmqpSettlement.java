@@ -113,7 +113,8 @@ public class AmqpSettlement {
         List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
         if (tickets != null && exchange.getProperty(SETTLING, false, Boolean.class)) {
             // afterCommit's callback owns the message and its place among the pending events: it releases both
-            tickets.forEach(t -> t.committed().completeExceptionally(cause));
+            Throwable reason = cause != null ? cause : new IllegalStateException("the message was not processed");
+            tickets.forEach(t -> t.committed().completeExceptionally(reason));
             return;
         }
         if (tickets != null) {
