@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -61,15 +63,21 @@ public final class KafkaBroker implements AutoCloseable {
     public void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (!hasLeaders(admin, name, partitions)) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("topic " + name + " has no leader for every partition after 30 s");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-            }
+            waitUntil(() -> hasLeaders(admin, name, partitions),
+                    "topic " + name + " has no leader for every partition");
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Checks the condition every 50 ms; fails after 30 s. */
+    private static void waitUntil(Callable<Boolean> condition, String failure) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!condition.call()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException(failure + " after 30 s");
+            }
+            LockSupport.parkNanos(50_000_000L);
         }
     }
 
@@ -90,13 +98,7 @@ public final class KafkaBroker implements AutoCloseable {
     public void deleteTopic(String name) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.deleteTopics(List.of(name)).all().get();
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (admin.listTopics().names().get().contains(name)) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw new IllegalStateException("topic " + name + " still listed 30 s after its deletion");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
-            }
+            waitUntil(() -> !admin.listTopics().names().get().contains(name), "topic " + name + " still listed");
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -113,11 +115,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public void send(ProducerRecord<byte[], byte[]> record) {
-        try {
-            producer().send(record).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        sendAll(List.of(record));
     }
 
     /** Sends the records at once, without waiting for each, then waits until the broker has them all. */

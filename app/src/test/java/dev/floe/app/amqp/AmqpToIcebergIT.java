@@ -146,8 +146,7 @@ class AmqpToIcebergIT {
     void pastThePendingLimitTheConsumerWaitsForCommitsInsteadOfHandingMessagesBack() {
         String p = "full-" + UUID.randomUUID() + "-";
         int n = 8 * ArtemisResource.MAX_PENDING;
-        Messages messages = new Messages(p, n);
-        send(messages.bodies, messages.props, messages.types);
+        new Messages(p, n).send(0, n);
 
         await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= n);
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
@@ -169,20 +168,22 @@ class AmqpToIcebergIT {
                 types.add("application/json");
             }
         }
+
+        /** Sends messages [from, to) to Floe's queue. */
+        void send(int from, int to) {
+            AmqpToIcebergIT.send(bodies.subList(from, to), props.subList(from, to), types.subList(from, to));
+        }
     }
 
     @Test
     void aBrokerRestartMidStreamLosesNothing() throws Exception {
         String p = "restart-" + UUID.randomUUID() + "-";
         int n = 400;
-        Messages m = new Messages(p, n);
-        List<byte[]> bodies = m.bodies;
-        List<Map<String, Object>> props = m.props;
-        List<String> types = m.types;
-        send(bodies.subList(0, n / 2), props.subList(0, n / 2), types.subList(0, n / 2));
+        Messages messages = new Messages(p, n);
+        messages.send(0, n / 2);
         ArtemisResource.broker.stop();
         ArtemisResource.broker.start();
-        send(bodies.subList(n / 2, n), props.subList(n / 2, n), types.subList(n / 2, n));
+        messages.send(n / 2, n);
         await().atMost(Duration.ofSeconds(90)).until(() -> rows(p).size() >= n);
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
         await().atMost(Duration.ofSeconds(30))
