@@ -41,6 +41,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogProperties": getOrCreateConfiguration(target).setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "commitlingerms":
         case "commitLingerMs": getOrCreateConfiguration(target).setCommitLingerMs(property(camelContext, long.class, value)); return true;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": getOrCreateConfiguration(target).setCommitReconcileTimeout(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": getOrCreateConfiguration(target).setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -93,6 +95,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogProperties": return java.util.Map.class;
         case "commitlingerms":
         case "commitLingerMs": return long.class;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -141,6 +145,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "catalogProperties": return getOrCreateConfiguration(target).getCatalogProperties();
         case "commitlingerms":
         case "commitLingerMs": return getOrCreateConfiguration(target).getCommitLingerMs();
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return getOrCreateConfiguration(target).getCommitReconcileTimeout();
         case "commitretries":
         case "commitRetries": return getOrCreateConfiguration(target).getCommitRetries();
         case "commitretrydelay":

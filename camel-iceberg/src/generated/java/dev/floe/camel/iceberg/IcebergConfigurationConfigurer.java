@@ -32,6 +32,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogProperties": target.setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "commitlingerms":
         case "commitLingerMs": target.setCommitLingerMs(property(camelContext, long.class, value)); return true;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": target.setCommitReconcileTimeout(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": target.setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -74,6 +76,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogProperties": return java.util.Map.class;
         case "commitlingerms":
         case "commitLingerMs": return long.class;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -117,6 +121,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "catalogProperties": return target.getCatalogProperties();
         case "commitlingerms":
         case "commitLingerMs": return target.getCommitLingerMs();
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return target.getCommitReconcileTimeout();
         case "commitretries":
         case "commitRetries": return target.getCommitRetries();
         case "commitretrydelay":

@@ -32,6 +32,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogProperties": target.getConfiguration().setCatalogProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "commitlingerms":
         case "commitLingerMs": target.getConfiguration().setCommitLingerMs(property(camelContext, long.class, value)); return true;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": target.getConfiguration().setCommitReconcileTimeout(property(camelContext, long.class, value)); return true;
         case "commitretries":
         case "commitRetries": target.getConfiguration().setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
@@ -81,6 +83,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogProperties": return java.util.Map.class;
         case "commitlingerms":
         case "commitLingerMs": return long.class;
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return long.class;
         case "commitretries":
         case "commitRetries": return int.class;
         case "commitretrydelay":
@@ -126,6 +130,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "catalogProperties": return target.getConfiguration().getCatalogProperties();
         case "commitlingerms":
         case "commitLingerMs": return target.getConfiguration().getCommitLingerMs();
+        case "commitreconciletimeout":
+        case "commitReconcileTimeout": return target.getConfiguration().getCommitReconcileTimeout();
         case "commitretries":
         case "commitRetries": return target.getConfiguration().getCommitRetries();
         case "commitretrydelay":

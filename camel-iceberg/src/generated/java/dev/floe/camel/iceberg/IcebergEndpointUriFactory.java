@@ -23,12 +23,13 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(21);
+        Set<String> props = new HashSet<>(22);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
         props.add("catalogProperties");
         props.add("commitLingerMs");
+        props.add("commitReconcileTimeout");
         props.add("commitRetries");
         props.add("commitRetryDelay");
         props.add("declaredSchema");

@@ -12,22 +12,33 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.util.Tasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits one batch's data files as one append, with the batch id in the snapshot summary.
- * <p>
- * A failed commit is retried with a doubling delay. Before each retry the table is reloaded and searched for the batch
- * id, because a commit that failed with an unknown state (or a lost response) may have landed: the batch is then
- * reported as committed, never appended twice.
+ * Commits one batch's files as one append (or row delta), with the batch id in the snapshot summary, and never guesses
+ * the outcome of a try:
+ * <ul>
+ * <li>A try that failed in a way that proves nothing was applied (a conflict, a refused validation, a 401/403/404) is
+ * retried or given up.</li>
+ * <li>Any other failure (a lost response, a 5xx, {@code CommitStateUnknownException}) may have applied the commit:
+ * nothing is retried until a fresh read of the table, itself retried with backoff, says whether the batch id is there.
+ * Found: the batch is committed. Absent: the next try may run. No answer within the reconcile timeout: the batch fails
+ * with {@link CommitOutcomeUnknownException} and its files are kept.</li>
+ * <li>Every try is validated against the table it swaps into ({@link BatchPresence}): a try that lands after an
+ * earlier one of the same batch is refused, so a batch is never appended twice.</li>
+ * <li>Files are deleted only when a fresh read proves that no snapshot holds the batch; in doubt they are left to
+ * orphan cleanup.</li>
+ * </ul>
  */
 final class BatchCommitter {
 
@@ -40,11 +51,13 @@ final class BatchCommitter {
     private final TableIdentifier id;
     private final int retries;
     private final long initialDelayMs;
+    private final long reconcileTimeoutMs;
 
-    BatchCommitter(TableIdentifier id, int retries, long initialDelayMs) {
+    BatchCommitter(TableIdentifier id, int retries, long initialDelayMs, long reconcileTimeoutMs) {
         this.id = id;
         this.retries = retries;
-        this.initialDelayMs = initialDelayMs;
+        this.initialDelayMs = Math.max(1, initialDelayMs);
+        this.reconcileTimeoutMs = reconcileTimeoutMs;
     }
 
     long commit(Table table, String batchId, List<DataFile> files) {
@@ -54,70 +67,46 @@ final class BatchCommitter {
     /**
      * One AppendFiles, or one RowDelta when there are delete files (upserts). With source offsets the commit is
      * compare-and-set on them (an AppendFiles even without files, so the watermark moves).
+     *
+     * @return the id of the snapshot that holds the batch
      */
     long commit(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes, SourceOffsets offsets) {
-        List<ContentFile<?>> written = new ArrayList<>(files);
-        written.addAll(deletes);
         Snapshot before = table.currentSnapshot();
         Long beforeId = before == null ? null : before.snapshotId();
-        long delay = Math.max(1, initialDelayMs);
+        long delay = initialDelayMs;
         for (int attempt = 0;; attempt++) {
+            BatchPresence presence = new BatchPresence(batchId, beforeId, offsets);
             RuntimeException failure;
+            boolean retryable;
             try {
-                if (deletes.isEmpty()) {
-                    AppendFiles append = table.newAppend().scanManifestsWith(ON_LANE_THREAD)
-                            .writeManifestsWith(ON_LANE_THREAD, 1);
-                    files.forEach(append::appendFile);
-                    append.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
-                    if (offsets != null) {
-                        append.set(offsets.summaryKey(), offsets.encodedClaims()).validateWith(offsets.validator());
-                    }
-                    append.commit();
-                } else {
-                    RowDelta delta = table.newRowDelta().scanManifestsWith(ON_LANE_THREAD)
-                            .writeManifestsWith(ON_LANE_THREAD, 1);
-                    files.forEach(delta::addRows);
-                    deletes.forEach(delta::addDeletes);
-                    delta.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
-                    if (offsets != null) {
-                        delta.set(offsets.summaryKey(), offsets.encodedClaims()).validateWith(offsets.validator());
-                    }
-                    delta.commit();
-                }
+                apply(table, batchId, files, deletes, offsets, presence);
                 Long committed = findBatch(table, batchId, beforeId);
-                if (committed != null) {
-                    return committed;
+                return committed != null ? committed : table.currentSnapshot().snapshotId();
+            } catch (ValidationException e) {
+                Long landed = presence.found() ? reconcile(table, batchId, beforeId, e) : null;
+                if (landed != null) {
+                    return landed;
                 }
-                return table.currentSnapshot().snapshotId();
-            } catch (ValidationException | NoSuchTableException | ForbiddenException | NotAuthorizedException e) {
-                // retrying cannot help; nothing was committed
-                DataFileWriter.delete(table.io(), written);
-                throw new IcebergWriteException(id, batchId, "commit", e);
+                failure = e; // the offsets moved: another writer owns these partitions now
+                retryable = false;
+            } catch (CommitFailedException e) {
+                failure = e; // a conflict that Iceberg's own retries did not get past; nothing was applied
+                retryable = true;
+            } catch (ForbiddenException | NotAuthorizedException | NoSuchTableException e) {
+                failure = e; // refused before anything was applied
+                retryable = false;
             } catch (RuntimeException e) {
-                failure = e;
-            }
-
-            Long reconciled;
-            try {
-                table.refresh();
-                reconciled = findBatch(table, batchId, beforeId);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e);
-                reconciled = null;
-                if (attempt >= retries) {
-                    // the outcome cannot be known: keep the files, the snapshot may reference them
-                    throw new IcebergWriteException(id, batchId, "commit", failure);
+                Long landed = reconcile(table, batchId, beforeId, e);
+                if (landed != null) {
+                    LOG.info("Batch {} on {} was committed despite {}: reconciled to snapshot {}", batchId, id,
+                            e.getClass().getSimpleName(), landed);
+                    return landed;
                 }
+                failure = e; // a fresh read proved it did not land
+                retryable = true;
             }
-            if (reconciled != null) {
-                LOG.info("Batch {} on {} was committed despite {}: reconciled to snapshot {}", batchId, id,
-                        failure.getClass().getSimpleName(), reconciled);
-                return reconciled;
-            }
-            if (attempt >= retries) {
-                if (!(failure instanceof CommitStateUnknownException)) {
-                    DataFileWriter.delete(table.io(), written);
-                }
+            if (!retryable || attempt >= retries) {
+                deleteIfProvenAbsent(table, batchId, beforeId, files, deletes, failure);
                 throw new IcebergWriteException(id, batchId, "commit", failure);
             }
             LOG.warn("Commit of batch {} to {} failed (try {} of {}), retrying in {} ms: {}", batchId, id, attempt + 1,
@@ -125,6 +114,73 @@ final class BatchCommitter {
             pause(delay, batchId, failure);
             delay = Math.min(delay * 2, MAX_DELAY_MS);
         }
+    }
+
+    private static void apply(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes,
+            SourceOffsets offsets, BatchPresence presence) {
+        SnapshotUpdate<?> update;
+        if (deletes.isEmpty()) {
+            AppendFiles append = table.newAppend();
+            files.forEach(append::appendFile);
+            update = append;
+        } else {
+            RowDelta delta = table.newRowDelta();
+            files.forEach(delta::addRows);
+            deletes.forEach(delta::addDeletes);
+            update = delta;
+        }
+        update.scanManifestsWith(ON_LANE_THREAD);
+        update.writeManifestsWith(ON_LANE_THREAD, 1);
+        update.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
+        if (offsets != null) {
+            update.set(offsets.summaryKey(), offsets.encodedClaims());
+        }
+        update.validateWith(presence);
+        update.commit();
+    }
+
+    /**
+     * Reads the table afresh, retrying the read with backoff, until it says whether the batch is there.
+     *
+     * @return the snapshot holding the batch, or null when a fresh read proves it absent
+     * @throws CommitOutcomeUnknownException when no read succeeded within the reconcile timeout
+     */
+    private Long reconcile(Table table, String batchId, Long beforeId, RuntimeException failure) {
+        Long[] landed = new Long[1];
+        try {
+            Tasks.foreach(batchId)
+                    // bounded by the timeout; Tasks adds one to this count, so MAX_VALUE would overflow to no retry
+                    .retry(1_000_000)
+                    .exponentialBackoff(initialDelayMs, MAX_DELAY_MS, reconcileTimeoutMs, 2.0)
+                    .throwFailureWhenFinished()
+                    .run(b -> {
+                        table.refresh();
+                        landed[0] = findBatch(table, b, beforeId);
+                    });
+        } catch (RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
+            LOG.error("Batch {} on {}: commit outcome unknown after {}, and the table could not be read for {} ms;"
+                    + " its files are kept and its source is not acknowledged", batchId, id, failure.toString(),
+                    reconcileTimeoutMs);
+            throw new CommitOutcomeUnknownException(id, batchId, beforeId, failure);
+        }
+        return landed[0];
+    }
+
+    private void deleteIfProvenAbsent(Table table, String batchId, Long beforeId, List<DataFile> files,
+            List<DeleteFile> deletes, RuntimeException failure) {
+        try {
+            table.refresh();
+            if (findBatch(table, batchId, beforeId) != null) {
+                return; // cannot happen after a refused try, but a snapshot that holds the files keeps them
+            }
+        } catch (RuntimeException unreadable) {
+            failure.addSuppressed(unreadable);
+            return; // in doubt: orphan cleanup removes them later
+        }
+        List<ContentFile<?>> written = new ArrayList<>(files);
+        written.addAll(deletes);
+        DataFileWriter.delete(table.io(), written);
     }
 
     /** The id of the snapshot after {@code beforeId} whose summary names this batch, or null. */

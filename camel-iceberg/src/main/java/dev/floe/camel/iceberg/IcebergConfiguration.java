@@ -53,6 +53,8 @@ public class IcebergConfiguration implements Cloneable {
     private int commitRetries = 5;
     @UriParam(label = "advanced", defaultValue = "200")
     private long commitRetryDelay = 200;
+    @UriParam(label = "advanced", defaultValue = "60000")
+    private long commitReconcileTimeout = 60_000;
 
     public Catalog getCatalog() {
         return catalog;
@@ -280,6 +282,19 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setCommitRetryDelay(long commitRetryDelay) {
         this.commitRetryDelay = commitRetryDelay;
+    }
+
+    public long getCommitReconcileTimeout() {
+        return commitReconcileTimeout;
+    }
+
+    /**
+     * After a commit whose outcome is unknown (a lost response, a 5xx), how long in milliseconds Floe keeps reading the
+     * table, with backoff, to learn whether the batch landed. Nothing is retried or deleted before it knows; when this
+     * runs out the batch fails, its files are kept and its source is not acknowledged.
+     */
+    public void setCommitReconcileTimeout(long commitReconcileTimeout) {
+        this.commitReconcileTimeout = commitReconcileTimeout;
     }
 
     public IcebergConfiguration copy() {

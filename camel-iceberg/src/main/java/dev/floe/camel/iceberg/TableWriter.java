@@ -44,6 +44,9 @@ final class TableWriter {
     private Table table;
     private long refreshedAt;
     private RecentEvents recent;
+    // commits whose outcome stayed unknown: the next read of the table that succeeds settles them, so that a sender's
+    // resend of a batch that did land is dropped by the dedup window
+    private final List<InDoubt> inDoubt = new ArrayList<>();
     // for validation: the payload type of the table merged with every batch validated so far
     private Types.StructType accepted = Types.StructType.of();
     private long acceptedAt = System.nanoTime();
@@ -53,7 +56,8 @@ final class TableWriter {
         this.endpoint = endpoint;
         this.conf = endpoint.getConfiguration();
         this.id = id;
-        this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay());
+        this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay(),
+                conf.getCommitReconcileTimeout());
     }
 
     /** What happened to each batch of a group. */
@@ -140,9 +144,27 @@ final class TableWriter {
                     records.size(), files.size(), snapshotId);
             return new Outcome(snapshotId, files.size(), bytes, rows, failures);
         } catch (RuntimeException e) {
+            if (e instanceof CommitOutcomeUnknownException unknown && recent != null) {
+                inDoubt.add(new InDoubt(batchIds, unknown.beforeSnapshotId(), committingKeys));
+            }
             committing.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
         }
+    }
+
+    private record InDoubt(String batchIds, Long beforeSnapshotId, List<String> keys) {
+    }
+
+    /** After a successful read: a batch in doubt that is in the table feeds the dedup window; one that is not, never. */
+    private void settleInDoubt(Table current) {
+        long now = System.currentTimeMillis();
+        for (InDoubt batch : inDoubt) {
+            if (BatchCommitter.findBatch(current, batch.batchIds(), batch.beforeSnapshotId()) != null) {
+                LOG.info("Batch {} on {}, whose commit outcome was unknown, is in the table", batch.batchIds(), id);
+                batch.keys().forEach(key -> recent.add(key, now));
+            }
+        }
+        inDoubt.clear();
     }
 
     /**
@@ -308,6 +330,9 @@ final class TableWriter {
             } else {
                 // another writer (a replica, an operator) may have committed or evolved the table
                 table.refresh();
+                if (!inDoubt.isEmpty()) {
+                    settleInDoubt(table);
+                }
             }
             return table;
         } catch (IcebergWriteException e) {

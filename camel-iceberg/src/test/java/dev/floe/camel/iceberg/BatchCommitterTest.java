@@ -60,7 +60,7 @@ class BatchCommitterTest {
         FlakyOps ops = new FlakyOps(table, Outcome.COMMIT_THEN_UNKNOWN, 1);
         Table flaky = new BaseTable(ops, "flaky");
 
-        long snapshotId = new BatchCommitter(ID, 3, 1).commit(flaky, "batch-1", files(flaky));
+        long snapshotId = new BatchCommitter(ID, 3, 1, 1_000).commit(flaky, "batch-1", files(flaky));
 
         table.refresh();
         assertThat(snapshots(table)).singleElement().satisfies(s -> {
@@ -76,7 +76,7 @@ class BatchCommitterTest {
         FlakyOps ops = new FlakyOps(table, Outcome.CONFLICT, 2);
         Table flaky = new BaseTable(ops, "flaky");
 
-        new BatchCommitter(ID, 3, 1).commit(flaky, "batch-2", files(flaky));
+        new BatchCommitter(ID, 3, 1, 1_000).commit(flaky, "batch-2", files(flaky));
 
         table.refresh();
         assertThat(snapshots(table)).singleElement()
@@ -89,7 +89,7 @@ class BatchCommitterTest {
         Table flaky = new BaseTable(ops, "flaky");
         List<DataFile> files = files(flaky);
 
-        assertThatThrownBy(() -> new BatchCommitter(ID, 2, 1).commit(flaky, "batch-3", files))
+        assertThatThrownBy(() -> new BatchCommitter(ID, 2, 1, 1_000).commit(flaky, "batch-3", files))
                 .isInstanceOf(IcebergWriteException.class)
                 .hasMessageContaining("db.t").hasMessageContaining("batch-3").hasMessageContaining("commit");
 
