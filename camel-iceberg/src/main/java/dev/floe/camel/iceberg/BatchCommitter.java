@@ -20,6 +20,7 @@ import org.apache.iceberg.exceptions.ForbiddenException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.NotAuthorizedException;
 import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.apache.iceberg.util.Tasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  * earlier one of the same batch is refused, so a batch is never appended twice.</li>
  * <li>Files are deleted only when a fresh read proves that no snapshot holds the batch; in doubt they are left to
  * orphan cleanup.</li>
+ * <li>Every snapshot carries every source's watermarks forward ({@link CarriedWatermarks}), checked like the rest at
+ * the moment it swaps in, so no commit and no expiry can lose a Kafka position.</li>
  * </ul>
  */
 final class BatchCommitter {
@@ -75,11 +78,14 @@ final class BatchCommitter {
         Long beforeId = before == null ? null : before.snapshotId();
         long delay = initialDelayMs;
         for (int attempt = 0;; attempt++) {
-            BatchPresence presence = new BatchPresence(batchId, beforeId, offsets);
+            Snapshot head = table.currentSnapshot();
+            CarriedWatermarks carried = CarriedWatermarks
+                    .of(head == null ? List.of() : SnapshotUtil.ancestorsOf(head.snapshotId(), table::snapshot));
+            BatchPresence presence = new BatchPresence(batchId, beforeId, offsets, carried);
             RuntimeException failure;
             boolean retryable;
             try {
-                apply(table, batchId, files, deletes, offsets, presence);
+                apply(table, batchId, files, deletes, carried.with(offsets), presence);
                 Long committed = findBatch(table, batchId, beforeId);
                 return committed != null ? committed : table.currentSnapshot().snapshotId();
             } catch (ValidationException e) {
@@ -87,8 +93,13 @@ final class BatchCommitter {
                 if (landed != null) {
                     return landed;
                 }
-                failure = e; // the offsets moved: another writer owns these partitions now
-                retryable = false;
+                failure = e;
+                // marks carried from a snapshot that another writer has since replaced: read them again and retry;
+                // otherwise this batch's own offsets moved, and another writer owns these partitions now
+                retryable = presence.staleCarry();
+                if (retryable) {
+                    table.refresh();
+                }
             } catch (CommitFailedException e) {
                 failure = e; // a conflict that Iceberg's own retries did not get past; nothing was applied
                 retryable = true;
@@ -117,7 +128,7 @@ final class BatchCommitter {
     }
 
     private static void apply(Table table, String batchId, List<DataFile> files, List<DeleteFile> deletes,
-            SourceOffsets offsets, BatchPresence presence) {
+            CarriedWatermarks watermarks, BatchPresence presence) {
         SnapshotUpdate<?> update;
         if (deletes.isEmpty()) {
             AppendFiles append = table.newAppend();
@@ -132,9 +143,7 @@ final class BatchCommitter {
         update.scanManifestsWith(ON_LANE_THREAD);
         update.writeManifestsWith(ON_LANE_THREAD, 1);
         update.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
-        if (offsets != null) {
-            update.set(offsets.summaryKey(), offsets.encodedClaims());
-        }
+        watermarks.writeTo(update);
         update.validateWith(presence);
         update.commit();
     }

@@ -6,23 +6,30 @@ import org.apache.iceberg.SnapshotAncestryValidator;
 /**
  * Validates a commit against the table it swaps into: refuses it when a snapshot after {@code beforeId} already names
  * the batch (an earlier try that landed although its caller never heard), then applies the source offsets check if
- * there is one. Iceberg runs it on every internal retry, so a late-landing earlier try can never be appended twice.
+ * there is one, then checks that the watermarks it carries forward are still the table's. Iceberg runs it on every
+ * internal retry, so a late-landing earlier try can never be appended twice, nor a mark moved back.
  */
 final class BatchPresence implements SnapshotAncestryValidator {
 
     private final String batchId;
     private final Long beforeId;
     private final SnapshotAncestryValidator offsets;
+    private final CarriedWatermarks carried;
     private volatile boolean found;
+    private volatile boolean staleCarry;
 
-    BatchPresence(String batchId, Long beforeId, SourceOffsets offsets) {
+    BatchPresence(String batchId, Long beforeId, SourceOffsets offsets, CarriedWatermarks carried) {
         this.batchId = batchId;
         this.beforeId = beforeId;
         this.offsets = offsets == null ? null : offsets.validator();
+        this.carried = carried;
     }
 
     @Override
     public boolean validate(Iterable<Snapshot> ancestry) {
+        // Iceberg validates again on each of its own retries, against the table as it is then
+        found = false;
+        staleCarry = false;
         for (Snapshot s : ancestry) {
             if (beforeId != null && s.snapshotId() == beforeId) {
                 break;
@@ -32,7 +39,11 @@ final class BatchPresence implements SnapshotAncestryValidator {
                 return false;
             }
         }
-        return offsets == null || offsets.validate(ancestry);
+        if (offsets != null && !offsets.validate(ancestry)) {
+            return false;
+        }
+        staleCarry = !CarriedWatermarks.of(ancestry).equals(carried);
+        return !staleCarry;
     }
 
     @Override
@@ -41,7 +52,15 @@ final class BatchPresence implements SnapshotAncestryValidator {
         if (found) {
             return "batch " + batchId + " is in the table already (an earlier try landed)";
         }
+        if (staleCarry) {
+            return "another writer moved the table's watermarks since they were read: read them again";
+        }
         return offsets == null ? "" : offsets.errorMessage();
+    }
+
+    /** True when the last validation found the carried watermarks out of date (retry with fresh ones). */
+    boolean staleCarry() {
+        return staleCarry;
     }
 
     /** True when the last validation found the batch in the table. */

@@ -60,7 +60,10 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
                 partitions);
     }
 
-    /** Walks the ancestry, newest first, until every partition is found. */
+    /**
+     * Walks the ancestry, newest first, until every partition is found or a snapshot that carries every mark (see
+     * {@link CarriedWatermarks}) has been read.
+     */
     static Map<String, Long> watermarks(Iterable<Snapshot> ancestry, String key, Set<String> partitions) {
         Map<String, Long> found = new TreeMap<>();
         for (Snapshot snapshot : ancestry) {
@@ -74,6 +77,9 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
                         found.putIfAbsent(partition, offset);
                     }
                 });
+            }
+            if (CarriedWatermarks.isComplete(snapshot)) {
+                break;
             }
         }
         partitions.forEach(p -> found.putIfAbsent(p, NONE));
@@ -106,9 +112,9 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
         return new SourceOffsets(source, from, to);
     }
 
-    String encodedClaims() {
+    static String encode(Map<String, Long> offsets) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(claimed).forEach((partition, offset) -> {
+        new TreeMap<>(offsets).forEach((partition, offset) -> {
             if (!text.isEmpty()) {
                 text.append(',');
             }

@@ -99,6 +99,39 @@ class BatchCommitterTest {
         assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(io.fileExists(f.location())).isFalse());
     }
 
+    @Test
+    void aMarkMovedByAnotherWriterMeanwhileIsCarriedNotMovedBack() throws Exception {
+        Table retrying = new InMemoryCatalogTable().withCommitRetries(3);
+        SourceOffsets first = new SourceOffsets("kafka.g", Map.of("in/0", -1L), Map.of("in/0", 5L));
+        new BatchCommitter(ID, 0, 1, 1_000).commit(retrying, "kafka-1", List.of(), List.of(), first);
+        // another replica claims up to 9 between this batch's read of the marks and its swap
+        SourceOffsets concurrent = new SourceOffsets("kafka.g", Map.of("in/0", 5L), Map.of("in/0", 9L));
+        FlakyOps ops = new FlakyOps(retrying, Outcome.CONCURRENT_CLAIM, 1);
+        ops.concurrently = () -> new BatchCommitter(ID, 0, 1, 1_000).commit(retrying, "kafka-2", List.of(),
+                List.of(), concurrent);
+        Table http = new BaseTable(ops, "http");
+        http.refresh();
+
+        new BatchCommitter(ID, 3, 1, 1_000).commit(http, "http-1", files(http));
+
+        retrying.refresh();
+        assertThat(retrying.currentSnapshot().summary()).containsEntry(IcebergConstants.SUMMARY_BATCH_ID, "http-1");
+        assertThat(SourceOffsets.read(retrying, "kafka.g", java.util.Set.of("in/0"))).containsEntry("in/0", 9L);
+    }
+
+    /** A table of its own whose Iceberg commits retry internally, so a commit is validated again on a new base. */
+    private static final class InMemoryCatalogTable {
+
+        Table withCommitRetries(int retries) {
+            InMemoryCatalog catalog = new InMemoryCatalog();
+            catalog.initialize("mem2", Map.of());
+            catalog.createNamespace(Namespace.of("db"));
+            return catalog.createTable(ID, EventTableLayout.SCHEMA, PartitionSpec.unpartitioned(),
+                    Map.of(TableProperties.COMMIT_NUM_RETRIES, String.valueOf(retries),
+                            TableProperties.COMMIT_MIN_RETRY_WAIT_MS, "1"));
+        }
+    }
+
     private static List<Snapshot> snapshots(Table t) {
         List<Snapshot> all = new ArrayList<>();
         t.snapshots().forEach(all::add);
@@ -106,7 +139,7 @@ class BatchCommitterTest {
     }
 
     enum Outcome {
-        COMMIT_THEN_UNKNOWN, CONFLICT
+        COMMIT_THEN_UNKNOWN, CONFLICT, CONCURRENT_CLAIM
     }
 
     /** Real table operations that fail the first {@code failures} commits in a chosen way. */
@@ -116,6 +149,8 @@ class BatchCommitterTest {
         private final Outcome outcome;
         private final AtomicInteger failuresLeft;
         private final AtomicInteger commits = new AtomicInteger();
+        private Runnable concurrently = () -> {
+        };
 
         FlakyOps(Table table, Outcome outcome, int failures) {
             this.delegate = ((HasTableOperations) table).operations();
@@ -138,6 +173,9 @@ class BatchCommitterTest {
             boolean fail = failuresLeft.getAndDecrement() > 0;
             if (fail && outcome == Outcome.CONFLICT) {
                 throw new CommitFailedException("simulated conflict");
+            }
+            if (fail && outcome == Outcome.CONCURRENT_CLAIM) {
+                concurrently.run(); // a real commit by another writer: this one's base is now stale
             }
             delegate.commit(base, metadata);
             commits.incrementAndGet();

@@ -113,6 +113,33 @@ class SourceOffsetsTest extends CamelTestSupport {
     }
 
     @Test
+    void everyCommitCarriesTheMarksForwardSoExpiryCannotLoseThem() throws Exception {
+        assertThat(send(List.of(event("a", 0)), offsets(Map.of("in/0", -1L), Map.of("in/0", 0L))).getException())
+                .isNull();
+        assertThat(send(List.of(), new SourceOffsets("kafka.other", Map.of("x/0", -1L), Map.of("x/0", 12L)))
+                .getException()).isNull();
+        // batches without offsets (HTTP, AMQP) are the newest snapshots
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(List.of(((SourcedEvent) event("http-" + i, 0)).event()), null).getException()).isNull();
+        }
+        Table table = catalog.loadTable(TABLE);
+        assertThat(table.currentSnapshot().summary()).containsEntry(SourceOffsets.SUMMARY_PREFIX + SOURCE, "in/0=0")
+                .containsEntry(SourceOffsets.SUMMARY_PREFIX + "kafka.other", "x/0=12");
+
+        // maintenance keeps only the newest snapshot
+        table.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+
+        assertThat(catalog.loadTable(TABLE).snapshots()).hasSize(1);
+        assertThat(watermarks("in/0")).containsEntry("in/0", 0L);
+        assertThat(SourceOffsets.read(catalog.loadTable(TABLE), "kafka.other", Set.of("x/0"))).containsEntry("x/0",
+                12L);
+        // and the next batch still builds on them
+        assertThat(send(List.of(event("b", 1)), offsets(Map.of("in/0", 0L), Map.of("in/0", 1L))).getException())
+                .isNull();
+        assertThat(watermarks("in/0")).containsEntry("in/0", 1L);
+    }
+
+    @Test
     void chainedBatchesShareACommitAndABrokenChainDoesNot() throws Exception {
         // handed to the producer in order from one thread, as the aggregator does, so they queue behind each other
         AsyncProducer producer = context.getEndpoint("iceberg:o.events").createAsyncProducer();
