@@ -26,10 +26,14 @@ public interface FloeConfig {
 
     /**
      * A redelivered event (same source and id) that a table took within this many seconds is not written again; 0
-     * turns it off. Per table, at most 100,000 events are remembered.
+     * turns it off. One window per table, fed by the table itself, so it spans routes, restarts and replicas.
      */
     @WithDefault("600")
     long dedupWindowSeconds();
+
+    /** The most memory one table's dedup window may hold, in bytes; the oldest events go first. */
+    @WithDefault("33554432")
+    long dedupWindowBytes();
 
     /** Seconds a client is told to wait (Retry-After) on 429 and 503. */
     @WithDefault("1")

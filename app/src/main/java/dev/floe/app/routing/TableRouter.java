@@ -146,7 +146,8 @@ public class TableRouter implements Processor {
     public String endpointUri(String table) {
         return endpoints.computeIfAbsent(table, t -> {
             StringBuilder uri = new StringBuilder("iceberg:").append(t).append("?autoCreateTable=true")
-                    .append("&dedupWindowSeconds=").append(config.dedupWindowSeconds());
+                    .append("&dedupWindowSeconds=").append(config.dedupWindowSeconds())
+                    .append("&dedupWindowBytes=").append(config.dedupWindowBytes());
             FloeConfig.TableSettings settings = config.tables().get(t);
             if (settings != null) {
                 settings.partitionSpec().ifPresent(spec -> uri.append("&partitionSpec=RAW(").append(spec).append(')'));

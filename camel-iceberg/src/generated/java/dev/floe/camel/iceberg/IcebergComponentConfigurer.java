@@ -51,10 +51,10 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": getOrCreateConfiguration(target).setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": getOrCreateConfiguration(target).setDedup(property(camelContext, boolean.class, value)); return true;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": getOrCreateConfiguration(target).setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": getOrCreateConfiguration(target).setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
-        case "dedupwindowsize":
-        case "dedupWindowSize": getOrCreateConfiguration(target).setDedupWindowSize(property(camelContext, int.class, value)); return true;
         case "identifierfields":
         case "identifierFields": getOrCreateConfiguration(target).setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -105,10 +105,10 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
-        case "dedupwindowsize":
-        case "dedupWindowSize": return int.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "lazystartproducer":
@@ -155,10 +155,10 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "declaredschema":
         case "declaredSchema": return getOrCreateConfiguration(target).getDeclaredSchema();
         case "dedup": return getOrCreateConfiguration(target).isDedup();
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return getOrCreateConfiguration(target).getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return getOrCreateConfiguration(target).getDedupWindowSeconds();
-        case "dedupwindowsize":
-        case "dedupWindowSize": return getOrCreateConfiguration(target).getDedupWindowSize();
         case "identifierfields":
         case "identifierFields": return getOrCreateConfiguration(target).getIdentifierFields();
         case "lazystartproducer":

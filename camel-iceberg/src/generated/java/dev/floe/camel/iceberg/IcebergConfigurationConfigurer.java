@@ -41,10 +41,10 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": target.setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.setDedup(property(camelContext, boolean.class, value)); return true;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": target.setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": target.setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
-        case "dedupwindowsize":
-        case "dedupWindowSize": target.setDedupWindowSize(property(camelContext, int.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "maxgrouprows":
@@ -85,10 +85,10 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
-        case "dedupwindowsize":
-        case "dedupWindowSize": return int.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "maxgrouprows":
@@ -130,10 +130,10 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "declaredschema":
         case "declaredSchema": return target.getDeclaredSchema();
         case "dedup": return target.isDedup();
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return target.getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return target.getDedupWindowSeconds();
-        case "dedupwindowsize":
-        case "dedupWindowSize": return target.getDedupWindowSize();
         case "identifierfields":
         case "identifierFields": return target.getIdentifierFields();
         case "maxgrouprows":

@@ -41,10 +41,10 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": target.getConfiguration().setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.getConfiguration().setDedup(property(camelContext, boolean.class, value)); return true;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": target.getConfiguration().setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": target.getConfiguration().setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
-        case "dedupwindowsize":
-        case "dedupWindowSize": target.getConfiguration().setDedupWindowSize(property(camelContext, int.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.getConfiguration().setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
@@ -92,10 +92,10 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
-        case "dedupwindowsize":
-        case "dedupWindowSize": return int.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "lazystartproducer":
@@ -139,10 +139,10 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "declaredschema":
         case "declaredSchema": return target.getConfiguration().getDeclaredSchema();
         case "dedup": return target.getConfiguration().isDedup();
+        case "dedupwindowbytes":
+        case "dedupWindowBytes": return target.getConfiguration().getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return target.getConfiguration().getDedupWindowSeconds();
-        case "dedupwindowsize":
-        case "dedupWindowSize": return target.getConfiguration().getDedupWindowSize();
         case "identifierfields":
         case "identifierFields": return target.getConfiguration().getIdentifierFields();
         case "lazystartproducer":

@@ -34,8 +34,8 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("commitRetryDelay");
         props.add("declaredSchema");
         props.add("dedup");
+        props.add("dedupWindowBytes");
         props.add("dedupWindowSeconds");
-        props.add("dedupWindowSize");
         props.add("identifierFields");
         props.add("lazyStartProducer");
         props.add("maxGroupRows");

@@ -171,7 +171,7 @@ final class BatchCommitter {
             LOG.error("Batch {} on {}: commit outcome unknown after {}, and the table could not be read for {} ms;"
                     + " its files are kept and its source is not acknowledged", batchId, id, failure.toString(),
                     reconcileTimeoutMs);
-            throw new CommitOutcomeUnknownException(id, batchId, beforeId, failure);
+            throw new CommitOutcomeUnknownException(id, batchId, failure);
         }
         return landed[0];
     }

@@ -26,6 +26,8 @@ public class IcebergComponent extends DefaultComponent {
     // Endpoints with the same catalog properties share one catalog (and its connection pool).
     private final Map<String, Catalog> catalogs = new ConcurrentHashMap<>();
     private CommitLanes lanes;
+    // one dedup window per table (per catalog) in this process, shared by every endpoint that writes it
+    private final Map<String, RecentEvents> dedupWindows = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -68,6 +70,13 @@ public class IcebergComponent extends DefaultComponent {
                 k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties, new Configuration()));
     }
 
+    /** The table's dedup window; the first endpoint to write the table sizes it. */
+    RecentEvents dedupWindow(IcebergEndpoint endpoint, TableIdentifier table) {
+        IcebergConfiguration conf = endpoint.getConfiguration();
+        return dedupWindows.computeIfAbsent(endpoint.catalog().name() + "/" + table,
+                k -> new RecentEvents(conf.getDedupWindowSeconds(), conf.getDedupWindowBytes()));
+    }
+
     /**
      * Created on first use as well as on start: a route that resolves its endpoint late (toD) may first reach the
      * component while Camel is stopping, when components are no longer started.
@@ -102,6 +111,7 @@ public class IcebergComponent extends DefaultComponent {
             }
         });
         catalogs.clear();
+        dedupWindows.clear();
         super.doStop();
     }
 }

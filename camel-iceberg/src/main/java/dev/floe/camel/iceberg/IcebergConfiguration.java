@@ -37,8 +37,8 @@ public class IcebergConfiguration implements Cloneable {
     private boolean dedup = true;
     @UriParam(defaultValue = "0")
     private long dedupWindowSeconds;
-    @UriParam(defaultValue = "100000")
-    private int dedupWindowSize = 100_000;
+    @UriParam(defaultValue = "33554432")
+    private long dedupWindowBytes = 32L * 1024 * 1024;
     @UriParam(enums = "append,upsert", defaultValue = "append")
     private String writeMode = "append";
     @UriParam
@@ -180,22 +180,24 @@ public class IcebergConfiguration implements Cloneable {
 
     /**
      * With dedup: also drop an event whose source and id the table took within this many seconds (a client retrying
-     * after a lost acknowledgement, a broker redelivering). The window is read back from the table's recent snapshots
-     * when the writer starts, so it holds across restarts. 0 turns it off.
+     * after a lost acknowledgement, a broker redelivering, a retry that reaches another replica). One window per table
+     * per process, shared by every endpoint, fed by the table itself: it reads the source and id of snapshots it did
+     * not write (at start, the whole window), so it holds across restarts and replicas. 0 turns it off.
      */
     public void setDedupWindowSeconds(long dedupWindowSeconds) {
         this.dedupWindowSeconds = dedupWindowSeconds;
     }
 
-    public int getDedupWindowSize() {
-        return dedupWindowSize;
+    public long getDedupWindowBytes() {
+        return dedupWindowBytes;
     }
 
     /**
-     * The most events the dedup window remembers per table (about 100 bytes each); the oldest go first.
+     * The most memory the dedup window of a table may hold, in bytes (an event costs about 100 bytes plus twice the
+     * length of its source and id); the oldest go first. The first endpoint to write a table sizes its window.
      */
-    public void setDedupWindowSize(int dedupWindowSize) {
-        this.dedupWindowSize = dedupWindowSize;
+    public void setDedupWindowBytes(long dedupWindowBytes) {
+        this.dedupWindowBytes = dedupWindowBytes;
     }
 
     public String getWriteMode() {

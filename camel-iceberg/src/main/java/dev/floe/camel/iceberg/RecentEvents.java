@@ -2,9 +2,14 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cloudevents.CloudEvent;
 import org.apache.iceberg.DataFile;
@@ -19,82 +24,133 @@ import org.apache.iceberg.parquet.Parquet;
 
 /**
  * The (source, id) of the events a table took within a recent window, so a redelivered event (an HTTP client retrying
- * after a lost response, an AMQP redelivery) is not written twice. Filled from the table's recent snapshots when the
- * writer starts, so it survives a restart; bounded in age and in size. Used from the table's lane only.
+ * after a lost response, an AMQP redelivery, a Knative retry to another replica) is not written twice.
+ * <p>
+ * One window per table per process, shared by every route and endpoint that writes the table (see
+ * {@link IcebergComponent}), and fed by the table itself: before each commit, {@link #catchUp} reads the source and id
+ * columns (a projection, nothing else) of the data files of every snapshot since the last one it saw that this
+ * process did not write: another replica's commits, and a commit of ours whose outcome was unknown. So it survives a
+ * restart and spans replicas, within the time one commit takes. Bounded in age, in entries and in bytes.
  */
 final class RecentEvents {
 
+    // a map entry, its two strings' headers and the commit time, beyond the key's characters
+    private static final int ENTRY_OVERHEAD_BYTES = 96;
+    private static final int OWN_SNAPSHOTS_KEPT = 1024;
+
     private final long windowMillis;
-    private final int maxEntries;
+    private final long maxBytes;
     // key → commit time, oldest first
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
+    private final Set<Long> ownSnapshots = new LinkedHashSet<>();
+    private long bytes;
+    private Long lastSeenSnapshot;
 
-    RecentEvents(long windowSeconds, int maxEntries) {
+    RecentEvents(long windowSeconds, long maxBytes) {
         this.windowMillis = windowSeconds * 1000;
-        this.maxEntries = maxEntries;
+        this.maxBytes = maxBytes;
     }
 
     static String key(CloudEvent event) {
         return event.getSource() + "\u0000" + event.getId();
     }
 
-    boolean contains(CloudEvent event) {
+    synchronized boolean contains(CloudEvent event) {
         return seen.containsKey(key(event));
     }
 
-    void add(String key, long committedAtMillis) {
-        seen.remove(key);
-        seen.put(key, committedAtMillis);
-        evict(System.currentTimeMillis());
-    }
-
-    /** Reads source and id of the rows the snapshots of the window added (newest first, until full). */
-    void load(Table table) {
+    /** This process committed these keys in {@code snapshotId}: no need to read them back. */
+    synchronized void committed(long snapshotId, Collection<String> keys) {
         long now = System.currentTimeMillis();
-        Schema keys = table.schema().select(EventTableLayout.SOURCE, EventTableLayout.ID);
-        LinkedHashMap<String, Long> found = new LinkedHashMap<>();
-        for (Snapshot s = table.currentSnapshot(); s != null && now - s.timestampMillis() <= windowMillis
-                && found.size() < maxEntries; s = parent(table, s)) {
-            for (DataFile file : s.addedDataFiles(table.io())) {
-                if (file.format() != FileFormat.PARQUET) {
-                    continue;
-                }
-                try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(file.location()))
-                        .project(keys)
-                        .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(keys, fileSchema))
-                        .build()) {
-                    for (Record row : rows) {
-                        found.putIfAbsent(row.getField(EventTableLayout.SOURCE) + "\u0000"
-                                + row.getField(EventTableLayout.ID), s.timestampMillis());
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        // found is newest first; keep the map oldest first
-        Object[] entries = found.entrySet().toArray();
-        for (int i = entries.length - 1; i >= 0; i--) {
-            @SuppressWarnings("unchecked")
-            Map.Entry<String, Long> e = (Map.Entry<String, Long>) entries[i];
-            seen.put(e.getKey(), e.getValue());
+        keys.forEach(key -> put(key, now));
+        ownSnapshots.add(snapshotId);
+        if (ownSnapshots.size() > OWN_SNAPSHOTS_KEPT) {
+            Iterator<Long> oldest = ownSnapshots.iterator();
+            oldest.next();
+            oldest.remove();
         }
         evict(now);
+    }
+
+    /**
+     * Reads the keys of the snapshots since the last one seen (on first use: of the whole window) that this process
+     * did not write, newest first, stopping at the window's age.
+     */
+    synchronized void catchUp(Table table) {
+        Snapshot head = table.currentSnapshot();
+        if (head == null || (lastSeenSnapshot != null && head.snapshotId() == lastSeenSnapshot)) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        List<Snapshot> unseen = new ArrayList<>();
+        for (Snapshot s = head; s != null && now - s.timestampMillis() <= windowMillis; s = parent(table, s)) {
+            if (lastSeenSnapshot != null && s.snapshotId() == lastSeenSnapshot) {
+                break;
+            }
+            if (!ownSnapshots.contains(s.snapshotId())) {
+                unseen.add(s);
+            }
+        }
+        // oldest first, so the map stays in commit order
+        for (int i = unseen.size() - 1; i >= 0; i--) {
+            Snapshot s = unseen.get(i);
+            readKeys(table, s).forEach(key -> put(key, s.timestampMillis()));
+        }
+        lastSeenSnapshot = head.snapshotId();
+        evict(now);
+    }
+
+    private static List<String> readKeys(Table table, Snapshot snapshot) {
+        Schema keys = table.schema().select(EventTableLayout.SOURCE, EventTableLayout.ID);
+        List<String> found = new ArrayList<>();
+        for (DataFile file : snapshot.addedDataFiles(table.io())) {
+            if (file.format() != FileFormat.PARQUET) {
+                continue;
+            }
+            try (CloseableIterable<Record> rows = Parquet.read(table.io().newInputFile(file.location()))
+                    .project(keys)
+                    .createReaderFunc(fileSchema -> GenericParquetReaders.buildReader(keys, fileSchema))
+                    .build()) {
+                for (Record row : rows) {
+                    found.add(row.getField(EventTableLayout.SOURCE) + "\u0000" + row.getField(EventTableLayout.ID));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+
+    private void put(String key, long committedAtMillis) {
+        Long previous = seen.remove(key);
+        if (previous == null) {
+            bytes += entryBytes(key);
+        }
+        seen.put(key, committedAtMillis);
     }
 
     private void evict(long now) {
         Iterator<Map.Entry<String, Long>> it = seen.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<String, Long> oldest = it.next();
-            if (seen.size() <= maxEntries && now - oldest.getValue() <= windowMillis) {
+            if (bytes <= maxBytes && now - oldest.getValue() <= windowMillis) {
                 break;
             }
+            bytes -= entryBytes(oldest.getKey());
             it.remove();
         }
     }
 
-    int size() {
+    private static long entryBytes(String key) {
+        return ENTRY_OVERHEAD_BYTES + 2L * key.length();
+    }
+
+    synchronized int size() {
         return seen.size();
+    }
+
+    synchronized long bytes() {
+        return bytes;
     }
 
     private static Snapshot parent(Table table, Snapshot snapshot) {

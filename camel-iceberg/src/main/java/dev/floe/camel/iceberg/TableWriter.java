@@ -43,10 +43,8 @@ final class TableWriter {
     private final BatchCommitter committer;
     private Table table;
     private long refreshedAt;
-    private RecentEvents recent;
-    // commits whose outcome stayed unknown: the next read of the table that succeeds settles them, so that a sender's
-    // resend of a batch that did land is dropped by the dedup window
-    private final List<InDoubt> inDoubt = new ArrayList<>();
+    // the table's dedup window, shared with every writer of the table in this process; null when off
+    private final RecentEvents recent;
     // for validation: the payload type of the table merged with every batch validated so far
     private Types.StructType accepted = Types.StructType.of();
     private long acceptedAt = System.nanoTime();
@@ -58,6 +56,9 @@ final class TableWriter {
         this.id = id;
         this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay(),
                 conf.getCommitReconcileTimeout());
+        this.recent = conf.getDedupWindowSeconds() > 0 && conf.isDedup() && !upsert()
+                ? endpoint.getComponent().dedupWindow(endpoint, id)
+                : null;
     }
 
     /** What happened to each batch of a group. */
@@ -136,35 +137,17 @@ final class TableWriter {
             long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()),
                     offsets);
             if (recent != null) {
-                long now = System.currentTimeMillis();
-                committingKeys.forEach(key -> recent.add(key, now));
+                recent.committed(snapshotId, committingKeys);
             }
             long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
             LOG.debug("Committed {} batches to {}: {} rows, {} files, snapshot {}", committing.size(), id,
                     records.size(), files.size(), snapshotId);
             return new Outcome(snapshotId, files.size(), bytes, rows, failures);
         } catch (RuntimeException e) {
-            if (e instanceof CommitOutcomeUnknownException unknown && recent != null) {
-                inDoubt.add(new InDoubt(batchIds, unknown.beforeSnapshotId(), committingKeys));
-            }
+            // a commit whose outcome stayed unknown is not ours to the window: if it landed, catchUp reads it back
             committing.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
         }
-    }
-
-    private record InDoubt(String batchIds, Long beforeSnapshotId, List<String> keys) {
-    }
-
-    /** After a successful read: a batch in doubt that is in the table feeds the dedup window; one that is not, never. */
-    private void settleInDoubt(Table current) {
-        long now = System.currentTimeMillis();
-        for (InDoubt batch : inDoubt) {
-            if (BatchCommitter.findBatch(current, batch.batchIds(), batch.beforeSnapshotId()) != null) {
-                LOG.info("Batch {} on {}, whose commit outcome was unknown, is in the table", batch.batchIds(), id);
-                batch.keys().forEach(key -> recent.add(key, now));
-            }
-        }
-        inDoubt.clear();
     }
 
     /**
@@ -321,18 +304,12 @@ final class TableWriter {
         try {
             if (table == null) {
                 table = TableResolver.loadOrCreate(endpoint.catalog(), id, conf, endpoint.getCamelContext());
-                if (conf.getDedupWindowSeconds() > 0 && conf.isDedup() && !upsert()) {
-                    RecentEvents loaded = new RecentEvents(conf.getDedupWindowSeconds(), conf.getDedupWindowSize());
-                    loaded.load(table);
-                    recent = loaded;
-                    LOG.info("Dedup window of {}: {} recent events loaded", id, loaded.size());
-                }
             } else {
                 // another writer (a replica, an operator) may have committed or evolved the table
                 table.refresh();
-                if (!inDoubt.isEmpty()) {
-                    settleInDoubt(table);
-                }
+            }
+            if (recent != null) {
+                recent.catchUp(table);
             }
             return table;
         } catch (IcebergWriteException e) {
