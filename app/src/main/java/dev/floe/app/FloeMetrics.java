@@ -59,9 +59,13 @@ public class FloeMetrics {
         registry.counter("floe.dead.letters", "source", String.valueOf(source), "reason", reason).increment();
     }
 
-    /** An AMQP message handed back to the broker unsettled, to be delivered again. */
-    public void amqpReleased(String queue, String reason) {
-        registry.counter("floe.amqp.released", "queue", String.valueOf(queue), "reason", reason).increment();
+    /**
+     * An AMQP message handed back to the broker, to be delivered again: outcome modified-failed counts against its
+     * max-delivery-attempts, released does not.
+     */
+    public void amqpReturned(String queue, String reason, String outcome) {
+        registry.counter("floe.amqp.returned", "queue", String.valueOf(queue), "reason", reason, "outcome", outcome)
+                .increment();
     }
 
     public void kafkaRewound() {

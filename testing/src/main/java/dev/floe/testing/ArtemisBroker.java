@@ -4,6 +4,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,9 +15,12 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
@@ -27,6 +31,8 @@ public final class ArtemisBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    // broker.xml's address-settings, by match, applied again on every start
+    private final Map<String, AddressSettings> addressSettings = new LinkedHashMap<>();
     private EmbeddedActiveMQ server;
 
     private ArtemisBroker(Path dataDir, int port) {
@@ -56,6 +62,7 @@ public final class ArtemisBroker implements AutoCloseable {
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large").toString())
                 .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
+        addressSettings.forEach(config::addAddressSetting);
         // right after a stop the port may still be held for a moment: try again for a few seconds
         long deadline = System.currentTimeMillis() + 15_000;
         while (true) {
@@ -75,6 +82,25 @@ public final class ArtemisBroker implements AutoCloseable {
 
     public synchronized void stop() throws Exception {
         server.stop();
+    }
+
+    /**
+     * Sets what broker.xml's {@code <address-setting match="…">} sets (max-delivery-attempts, dead-letter-address,
+     * redelivery-delay…) for the addresses matching {@code match}, at once for existing queues and on every restart.
+     */
+    public synchronized void addressSetting(String match, AddressSettings settings) {
+        addressSettings.put(match, settings);
+        server.getActiveMQServer().getAddressSettingsRepository().addMatch(match, settings);
+    }
+
+    /** Creates a durable anycast queue on the address of the same name, as broker.xml's {@code <address>} does. */
+    public synchronized void createQueue(String name) {
+        try {
+            server.getActiveMQServer().createQueue(QueueConfiguration.of(name).setRoutingType(RoutingType.ANYCAST)
+                    .setAutoCreateAddress(true).setAutoDelete(false), true);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not create queue " + name, e);
+        }
     }
 
     /** Messages in the queue, delivered but not yet settled ones included. */

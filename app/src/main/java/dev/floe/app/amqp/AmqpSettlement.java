@@ -22,14 +22,16 @@ import dev.floe.app.batch.TooManyPendingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.qpid.jms.message.JmsMessageSupport;
 import org.apache.qpid.jms.provider.amqp.message.AmqpJmsMessageFacade;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles AMQP messages: accepted once the commit that holds the message's event has succeeded, released (the broker
- * delivers it again, its delivery count untouched) when the commit failed or Floe holds too many events. A message that
- * is not a valid CloudEvent is accepted after its dead letter is on the dead-letter queue.
+ * Settles AMQP messages: accepted once the commit that holds the message's event has succeeded; handed back to the
+ * broker otherwise, as a failed delivery when Floe failed to process it (its delivery count rises, toward the broker's
+ * max-delivery-attempts and dead-letter address) and released when Floe holds too many events ({@link ReturnReason}).
+ * A message that is not a valid CloudEvent is accepted after its dead letter is on the dead-letter queue.
  * <p>
  * The settlements run on a thread of their own: each one is a synchronous hand-off to Qpid JMS' connection thread, which
  * the consumer threads also wait on for every message they receive, and settling thousands of messages on the commit
@@ -45,10 +47,6 @@ public class AmqpSettlement {
 
     public static final String SOURCE_QUEUE = "floe_source_queue";
     private static final Logger LOG = LoggerFactory.getLogger(AmqpSettlement.class);
-    // Qpid JMS: set as the int property JMS_AMQP_ACK_TYPE before acknowledge() to choose the disposition
-    private static final String ACK_TYPE = "JMS_AMQP_ACK_TYPE";
-    private static final int ACCEPTED = 1;
-    private static final int RELEASED = 3;
 
     /** Exchange property: the JMS message as received, set by {@link AmqpCloudEventReader}. */
     public static final String ORIGINAL = "FloeAmqpOriginal";
@@ -95,10 +93,10 @@ public class AmqpSettlement {
                     try {
                         if (failure == null) {
                             CrashPoint.afterTableCommit();
-                            settle(message, ACCEPTED);
+                            settle(message, JmsMessageSupport.ACCEPTED);
                             metrics.accepted(route, tickets.stream().mapToInt(CommitTicket::events).sum());
                         } else {
-                            release(message, "commit-failed");
+                            handBack(message, ReturnReason.COMMIT_FAILED);
                         }
                     } finally {
                         tickets.forEach(admission::free);
@@ -106,13 +104,13 @@ public class AmqpSettlement {
                 }, settlements);
     }
 
-    /** The message could not be taken now (too many pending, the catalog cannot be asked): deliver it again later. */
+    /** The message could not be taken: too many events pending (released), or an error (a failed delivery). */
     @SuppressWarnings("unchecked")
-    public void release(Exchange exchange) {
+    public void notTaken(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         List<CommitTicket> tickets = exchange.getProperty(CommitTicket.ALL, List.class);
         if (tickets != null && exchange.getProperty(SETTLING, false, Boolean.class)) {
-            // afterCommit's callback owns the message and its place among the pending events: it releases both
+            // afterCommit's callback owns the message and its place among the pending events: it gives back both
             Throwable reason = cause != null ? cause : new IllegalStateException("the message was not processed");
             tickets.forEach(t -> t.committed().completeExceptionally(reason));
             return;
@@ -120,18 +118,18 @@ public class AmqpSettlement {
         if (tickets != null) {
             tickets.forEach(admission::free);
         }
-        release(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class),
-                cause instanceof TooManyPendingException ? "too-many-pending" : "error");
+        handBack(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class),
+                cause instanceof TooManyPendingException ? ReturnReason.TOO_MANY_PENDING : ReturnReason.ERROR);
     }
 
-    /** The message's dead letter could not be sent: the broker keeps the message and delivers it again. */
+    /** The message's dead letter could not be sent: a failed delivery, the broker delivers the message again. */
     public void deadLetterFailed(Exchange exchange) {
-        release(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), "dead-letter-failed");
+        handBack(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), ReturnReason.DEAD_LETTER_FAILED);
     }
 
     /** After its dead letter is on the dead-letter queue. */
     public void accept(Exchange exchange) {
-        settle(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), ACCEPTED);
+        settle(exchange.getProperty(ORIGINAL, jakarta.jms.Message.class), JmsMessageSupport.ACCEPTED);
     }
 
     /**
@@ -161,9 +159,9 @@ public class AmqpSettlement {
         metrics.deadLettered("amqp:" + queue, DeadLetters.type(cause));
     }
 
-    private void release(jakarta.jms.Message message, String reason) {
-        settle(message, RELEASED);
-        metrics.amqpReleased(queue(message), reason);
+    private void handBack(jakarta.jms.Message message, ReturnReason reason) {
+        settle(message, reason.ackType());
+        metrics.amqpReturned(queue(message), reason.label(), reason.outcome());
     }
 
     private static String queue(jakarta.jms.Message message) {
@@ -176,9 +174,10 @@ public class AmqpSettlement {
         }
     }
 
+    // Qpid JMS: the int property JMS_AMQP_ACK_TYPE, set before acknowledge(), chooses the AMQP outcome
     private static void settle(jakarta.jms.Message message, int disposition) {
         try {
-            message.setIntProperty(ACK_TYPE, disposition);
+            message.setIntProperty(JmsMessageSupport.JMS_AMQP_ACK_TYPE, disposition);
             message.acknowledge();
         } catch (Exception e) {
             // the session is gone (a reconnect, a shutdown): the broker delivers the message again

@@ -153,7 +153,7 @@ class AmqpToIcebergIT {
         // no commit held more than the limit allows to wait at once...
         assertThat(Tables.largestCommit(catalog, TABLE)).isLessThanOrEqualTo(ArtemisResource.MAX_PENDING);
         // ...and no message went back to the broker to be delivered again at once
-        Counter released = registry.find("floe.amqp.released").tag("reason", "too-many-pending").counter();
+        Counter released = registry.find("floe.amqp.returned").tag("reason", "too-many-pending").counter();
         assertThat(released == null ? 0 : released.count()).isZero();
     }
 
