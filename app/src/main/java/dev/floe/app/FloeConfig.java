@@ -25,6 +25,13 @@ public interface FloeConfig {
     long maxPendingEvents();
 
     /**
+     * Input bytes (HTTP bodies, Kafka values, AMQP bodies) admitted and waiting, across all sources, on the same terms
+     * as {@link #maxPendingEvents()}. Held in memory they take a few times this much heap: size the heap for it.
+     */
+    @WithDefault("67108864")
+    long maxPendingBytes();
+
+    /**
      * A redelivered event (same source and id) that a table took within this many seconds is not written again; 0
      * turns it off. One window per table, fed by the table itself, so it spans routes, restarts and replicas.
      */

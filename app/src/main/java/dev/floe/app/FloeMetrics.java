@@ -50,6 +50,11 @@ public class FloeMetrics {
         Gauge.builder("floe.events.pending", pending).register(registry);
     }
 
+    /** Input bytes admitted and not yet acknowledged, across all sources. */
+    public void pendingBytes(Supplier<Number> pending) {
+        Gauge.builder("floe.pending.bytes", pending).baseUnit("bytes").register(registry);
+    }
+
     public void commitFailed(String table) {
         registry.counter("floe.commit.failures", "table", String.valueOf(table)).increment();
     }

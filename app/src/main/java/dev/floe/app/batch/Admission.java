@@ -2,30 +2,31 @@ package dev.floe.app.batch;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
-import dev.floe.app.routing.TableBatch;
 import jakarta.annotation.PostConstruct;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
-import dev.floe.app.FloeConfig;
-import dev.floe.app.FloeMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+
+import dev.floe.app.FloeConfig;
+import dev.floe.app.FloeMetrics;
+import dev.floe.app.routing.TableBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Bounds the events held in memory while they wait for a commit. Admits the exchange's events (its body: a List of
- * events, or of {@link TableBatch}es) and gives them {@link CommitTicket}s; refuses them all with
- * {@link TooManyPendingException} past the limit.
+ * The one memory budget for everything admitted and not yet acknowledged, across every source: at most
+ * {@code floe.max-pending-events} events and {@code floe.max-pending-bytes} input bytes. Admits the exchange's events
+ * (its body: a List of events, or of {@link TableBatch}es) and gives them {@link CommitTicket}s; refuses them all with
+ * {@link TooManyPendingException} past the budget.
  * <p>
  * HTTP is refused at once (the client gets a 429 and retries), and its events stop counting when their commit ends. A
  * broker's consumer calls {@link #admitWaiting} instead: its thread waits for room, and while it waits the broker stops
  * sending it more, which is the backpressure a queue wants (refusing at once would hand the message back and have it
  * delivered again immediately, a busy loop for as long as Floe is full). Its events count until the source has
- * settled them ({@link #free}), since the messages stay in memory until then.
+ * settled them ({@link #free}), since the messages stay in memory until then. Kafka takes a {@link Reservation} per
+ * record ({@link #reserve}), held until the record's batch settles, so a replay never adds to what older batches hold.
  */
 @ApplicationScoped
 @Named("admission")
@@ -33,20 +34,22 @@ public class Admission implements Processor {
 
     /** How long a broker's consumer thread waits for room before the message is handed back. */
     static final long ROOM_MAX_WAIT_MS = 30_000;
-    // waiters look again at least this often, whatever notifications they may have missed
-    private static final long RECHECK_MS = 100;
 
-    private final AtomicLong pending = new AtomicLong();
-    // notified when the pending count drops below the limit, for the consumer threads in admitWaiting
-    private final Object room = new Object();
-    private int waiting; // guarded by room
+    private PendingBudget budget;
 
     @Inject
     FloeConfig config;
     @Inject
     FloeMetrics metrics;
 
-    /** HTTP: admits the exchange's events, or refuses them at once past the limit. */
+    @PostConstruct
+    void init() {
+        budget = new PendingBudget(config.maxPendingEvents(), config.maxPendingBytes());
+        metrics.pendingEvents(budget::events);
+        metrics.pendingBytes(budget::bytes);
+    }
+
+    /** HTTP: admits the exchange's events, or refuses them at once past the budget. */
     @Override
     public void process(Exchange exchange) {
         admit(exchange, false);
@@ -62,7 +65,22 @@ public class Admission implements Processor {
 
     /** Events of a ticket issued by {@link #admitWaiting} that the source has settled. */
     public void free(CommitTicket ticket) {
-        free(ticket.events());
+        budget.free(ticket.events(), ticket.bytes());
+    }
+
+    /**
+     * Kafka's polling thread: waits for room for one record, at most {@code maxWaitMs} and only while {@code giveUp}
+     * says no.
+     *
+     * @return the room taken, or null when none came
+     */
+    public Reservation reserve(long bytes, long maxWaitMs, BooleanSupplier giveUp) {
+        try {
+            return budget.reserveWaiting(1, bytes, maxWaitMs, giveUp) ? new Reservation(budget, 1, bytes) : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void admit(Exchange exchange, boolean waiting) {
@@ -75,90 +93,58 @@ public class Admission implements Processor {
         List<TableBatch> parts = body.stream().filter(TableBatch.class::isInstance).map(TableBatch.class::cast)
                 .toList();
         int events = parts.isEmpty() ? body.size() : parts.stream().mapToInt(p -> p.events().size()).sum();
+        long bytes = exchange.getProperty(EventBatchAggregation.INPUT_BYTES, 0L, Long.class);
         if (events > 0) {
-            if (waiting) {
-                reserveWaiting(events);
-            } else {
-                reserve(events);
-            }
+            reserve(events, bytes, waiting);
         }
         boolean freeOnCommit = !waiting;
         List<CommitTicket> tickets = new ArrayList<>();
         if (parts.isEmpty()) {
-            tickets.add(ticket(exchange, events, freeOnCommit));
+            tickets.add(ticket(exchange, events, bytes, freeOnCommit));
             exchange.setProperty(CommitTicket.PROPERTY, tickets.get(0));
         } else {
-            // one ticket per table: the request is acknowledged when every table holding its events has committed
-            for (TableBatch part : parts) {
-                part.ticket(ticket(exchange, part.events().size(), freeOnCommit));
-                tickets.add(part.ticket());
+            // one ticket per table: the request is acknowledged when every table holding its events has committed;
+            // each holds its share of the request's bytes, the first one the remainder
+            long left = bytes;
+            for (int i = parts.size() - 1; i >= 0; i--) {
+                TableBatch part = parts.get(i);
+                long share = i == 0 ? left : bytes * part.events().size() / Math.max(1, events);
+                left -= share;
+                part.ticket(ticket(exchange, part.events().size(), share, freeOnCommit));
             }
+            parts.forEach(p -> tickets.add(p.ticket()));
         }
         exchange.setProperty(CommitTicket.ALL, tickets);
         metrics.received(exchange.getFromRouteId(), events);
     }
 
-    private void reserve(int events) {
-        long limit = config.maxPendingEvents();
-        if (pending.addAndGet(events) > limit) {
-            pending.addAndGet(-events);
-            throw new TooManyPendingException("more than " + limit + " events are waiting for a commit; retry later");
-        }
-    }
-
-    private void reserveWaiting(int events) {
-        long limit = config.maxPendingEvents();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROOM_MAX_WAIT_MS);
-        synchronized (room) {
-            waiting++;
-            try {
-                while (true) {
-                    long now = pending.get();
-                    if (now + events <= limit) {
-                        if (pending.compareAndSet(now, now + events)) {
-                            return;
-                        }
-                        continue; // HTTP took or gave back room meanwhile
-                    }
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        throw new TooManyPendingException("more than " + limit
-                                + " events have been waiting for a commit for " + ROOM_MAX_WAIT_MS / 1000 + " s");
-                    }
-                    room.wait(Math.min(left, RECHECK_MS));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TooManyPendingException("interrupted while waiting for room (Floe is stopping)");
-            } finally {
-                waiting--;
+    private void reserve(int events, long bytes, boolean waiting) {
+        if (!waiting) {
+            if (!budget.tryReserve(events, bytes)) {
+                throw new TooManyPendingException(full() + "; retry later");
             }
+            return;
         }
-    }
-
-    private void free(int events) {
-        long after = pending.addAndGet(-events);
-        long limit = config.maxPendingEvents();
-        if (after < limit && after + events >= limit) {
-            // room again: wake the consumers waiting for it
-            synchronized (room) {
-                if (waiting > 0) {
-                    room.notifyAll();
-                }
+        try {
+            if (!budget.reserveWaiting(events, bytes, ROOM_MAX_WAIT_MS, () -> false)) {
+                throw new TooManyPendingException(full() + " for " + ROOM_MAX_WAIT_MS / 1000 + " s");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TooManyPendingException("interrupted while waiting for room (Floe is stopping)");
         }
     }
 
-    private CommitTicket ticket(Exchange exchange, int events, boolean freeOnCommit) {
-        CommitTicket ticket = new CommitTicket(exchange.getFromRouteId(), events);
+    private String full() {
+        return "more than " + budget.maxEvents() + " events or " + budget.maxBytes()
+                + " bytes are waiting for a commit (floe.max-pending-events, floe.max-pending-bytes)";
+    }
+
+    private CommitTicket ticket(Exchange exchange, int events, long bytes, boolean freeOnCommit) {
+        CommitTicket ticket = new CommitTicket(exchange.getFromRouteId(), events, bytes);
         if (freeOnCommit) {
-            ticket.committed().whenComplete((snapshot, failure) -> free(events));
+            ticket.committed().whenComplete((snapshot, failure) -> budget.free(events, bytes));
         }
         return ticket;
-    }
-
-    @PostConstruct
-    void exposePending() {
-        metrics.pendingEvents(pending::get);
     }
 }

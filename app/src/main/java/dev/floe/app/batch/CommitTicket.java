@@ -15,9 +15,11 @@ public final class CommitTicket {
 
     private final String route;
     private final int events;
+    private final long bytes;
     private final CompletableFuture<Long> committed = new CompletableFuture<>();
 
-    CommitTicket(String route, int events) {
+    CommitTicket(String route, int events, long bytes) {
+        this.bytes = bytes;
         this.route = route;
         this.events = events;
     }
@@ -28,6 +30,11 @@ public final class CommitTicket {
 
     public int events() {
         return events;
+    }
+
+    /** The input bytes this ticket holds in the memory budget. */
+    public long bytes() {
+        return bytes;
     }
 
     public CompletableFuture<Long> committed() {

@@ -10,6 +10,7 @@ import jakarta.inject.Named;
 import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.camel.iceberg.IcebergConstants;
 import dev.floe.camel.iceberg.SourceOffsets;
+import dev.floe.app.batch.Reservation;
 import org.apache.camel.Exchange;
 
 /**
@@ -25,6 +26,8 @@ import org.apache.camel.Exchange;
 public class KafkaBatches extends EventBatchAggregation {
 
     private static final String RECORDS = "FloeKafkaRecords";
+    // the records' room in the memory budget, freed when the batch settles
+    private static final String ROOMS = "FloeKafkaRooms";
 
     @Inject
     KafkaProgress progress;
@@ -42,6 +45,16 @@ public class KafkaBatches extends EventBatchAggregation {
             merged.setProperty(RECORDS, records);
         }
         records.add(at);
+        Reservation room = incoming.getProperty(Reservation.class.getName(), Reservation.class);
+        if (room != null) {
+            room.batched();
+            List<Reservation> rooms = merged.getProperty(ROOMS, List.class);
+            if (rooms == null) {
+                rooms = new ArrayList<>();
+                merged.setProperty(ROOMS, rooms);
+            }
+            rooms.add(room);
+        }
         progress.added(generation, at);
         return merged;
     }
@@ -58,6 +71,10 @@ public class KafkaBatches extends EventBatchAggregation {
     @Override
     @SuppressWarnings("unchecked")
     protected void settled(Exchange batch, Throwable failure) {
+        List<Reservation> rooms = batch.getProperty(ROOMS, List.class);
+        if (rooms != null) {
+            rooms.forEach(Reservation::release);
+        }
         progress.settled(batch.getProperty(KafkaProgress.GENERATION, KafkaProgress.Generation.class),
                 batch.getProperty(RECORDS, List.class),
                 batch.getIn().getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class), failure);

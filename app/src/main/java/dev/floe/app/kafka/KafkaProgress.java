@@ -18,12 +18,16 @@ import jakarta.inject.Named;
 import dev.floe.app.CrashPoint;
 import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
+import dev.floe.app.batch.Admission;
+import dev.floe.app.batch.EventBatchAggregation;
+import dev.floe.app.batch.Reservation;
 import dev.floe.app.routing.TableRouter;
 import dev.floe.camel.iceberg.SourceOffsets;
 import dev.floe.camel.iceberg.TableNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -67,13 +71,14 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     TableRouter router;
     @Inject
     FloeMetrics metrics;
+    @Inject
+    Admission admission;
 
     private String source;
     private Generation generation = new Generation(0, Set.of(), Map.of(), Map.of(), Map.of());
     private volatile boolean rewindPending;
     private volatile String rewindReason;
     private long retryAt;
-    private long pendingTotal;
     private long lagUpdatedAt;
     private final Map<TopicPartition, Long> toCommit = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> lag = new ConcurrentHashMap<>();
@@ -172,9 +177,8 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
             lastSeen = seek(consumer, assigned, held);
             synchronized (this) {
                 generation.failed = true;
+                // the old generation's batches keep their room in the memory budget until they settle
                 generation = new Generation(generation.id + 1, assigned, held, actual, lastSeen);
-                pendingTotal = 0;
-                notifyAll();
             }
         } catch (WakeupException | InterruptException e) {
             throw e; // Camel is stopping the consumer
@@ -329,10 +333,10 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     // ---- from the route ----
 
     /**
-     * On the polling thread, after routing: drops a record its table already holds, otherwise tags it with the
-     * generation. Waits while too many records wait for commits (the consumer stops fetching meanwhile).
+     * On the polling thread, after routing: drops a record its table already holds, otherwise takes room for it in the
+     * memory budget (waiting while it is full: the consumer stops fetching meanwhile) and tags it with the generation.
      *
-     * @return false when the record is not to be batched: its table holds it already, or too many records wait
+     * @return false when the record is not to be batched: its table holds it already, or no room came in time
      */
     public boolean admit(SourcePosition at, String table, Exchange exchange) {
         Generation g;
@@ -343,23 +347,26 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
                 g.seen(at.tp(), at.offset());
                 return false;
             }
-            long deadline = System.currentTimeMillis() + BACKPRESSURE_MAX_WAIT_MS;
-            while (pendingTotal >= config.maxPendingEvents() && !rewindPending) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    // still full: stop this poll (a longer wait would cost the consumer its group membership) and
-                    // read again from the tables once the commits have caught up
-                    requestRewind(pendingTotal + " records wait for commits (floe.max-pending-events)");
-                    return false;
-                }
-                try {
-                    wait(Math.min(left, 100));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+        }
+        long bytes = exchange.getProperty(EventBatchAggregation.INPUT_BYTES, 0L, Long.class);
+        // not under this monitor: the batches that free the room settle through it
+        Reservation room = admission.reserve(bytes, BACKPRESSURE_MAX_WAIT_MS, () -> rewindPending);
+        if (room == null) {
+            // still full: stop this poll (a longer wait would cost the consumer its group membership) and read again
+            // from the tables once the commits have caught up; what older batches hold still counts meanwhile
+            requestRewind("the memory budget is full (floe.max-pending-events, floe.max-pending-bytes)");
+            return false;
+        }
+        exchange.setProperty(Reservation.class.getName(), room);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+
+            @Override
+            public void onDone(Exchange done) {
+                if (!room.isBatched()) {
+                    room.release(); // the record never reached a batch
                 }
             }
-        }
+        });
         exchange.setProperty(GENERATION, g);
         return true;
     }
@@ -386,9 +393,6 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     synchronized void added(Generation g, SourcePosition at) {
         g.seen(at.tp(), at.offset());
         g.pending.computeIfAbsent(at.tp(), tp -> new TreeSet<>()).add(at.offset());
-        if (g == generation) {
-            pendingTotal++;
-        }
     }
 
     /** A batch of {@code table} closes: it claims everything absorbed so far, on top of its table's last claim. */
@@ -416,11 +420,10 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     synchronized void settled(Generation g, List<SourcePosition> records, SourceOffsets claims, Throwable failure) {
         for (SourcePosition at : records) {
             TreeSet<Long> waiting = g.pending.get(at.tp());
-            if (waiting != null && waiting.remove(at.offset()) && g == generation) {
-                pendingTotal--;
+            if (waiting != null) {
+                waiting.remove(at.offset());
             }
         }
-        notifyAll();
         if (failure != null) {
             // the generation's later batches may commit, but its offsets are no longer safe to hand to Kafka: the
             // failed batch's records are no longer counted as waiting

@@ -21,21 +21,30 @@ import org.junit.jupiter.api.Test;
 class AdmissionTest {
 
     private static Admission admission(long limit) {
+        return admission(limit, Long.MAX_VALUE);
+    }
+
+    private static Admission admission(long maxEvents, long maxBytes) {
         Admission admission = new Admission();
         admission.config = (FloeConfig) Proxy.newProxyInstance(FloeConfig.class.getClassLoader(),
-                new Class<?>[]{FloeConfig.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("maxPendingEvents")) {
-                        return limit;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
+                new Class<?>[]{FloeConfig.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "maxPendingEvents" -> maxEvents;
+                    case "maxPendingBytes" -> maxBytes;
+                    default -> throw new UnsupportedOperationException(method.getName());
                 });
         admission.metrics = TestMetrics.inMemory();
+        admission.init();
         return admission;
     }
 
     private static Exchange events(int n) {
+        return events(n, 0);
+    }
+
+    private static Exchange events(int n, long bytes) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.getIn().setBody(Collections.nCopies(n, "event"));
+        exchange.setProperty(EventBatchAggregation.INPUT_BYTES, bytes);
         return exchange;
     }
 
@@ -68,6 +77,39 @@ class AdmissionTest {
         admission.free(ticket(first));
         await().atMost(Duration.ofSeconds(5)).until(second::isDone);
         assertThat(second).isNotCompletedExceptionally();
+    }
+
+    @Test
+    void bytesCountAsWellAsEventsAcrossSources() {
+        Admission admission = admission(1_000, 1_000);
+        Exchange http = events(1, 600);
+        admission.process(http);
+        // one event, but its bytes do not fit next to the first request's
+        assertThatThrownBy(() -> admission.process(events(1, 500))).isInstanceOf(TooManyPendingException.class)
+                .hasMessageContaining("floe.max-pending-bytes");
+        // a Kafka record waits for the same room, and gets it once the HTTP commit ends
+        CompletableFuture<Reservation> kafka = CompletableFuture
+                .supplyAsync(() -> admission.reserve(500, 10_000, () -> false));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !kafka.isDone());
+        ticket(http).committed().complete(1L);
+        await().atMost(Duration.ofSeconds(5)).until(kafka::isDone);
+        Reservation room = kafka.join();
+        assertThat(room).isNotNull();
+
+        // the record's room is held until released, once, however often it is released
+        assertThatThrownBy(() -> admission.process(events(1, 600))).isInstanceOf(TooManyPendingException.class);
+        room.release();
+        room.release();
+        admission.process(events(1, 1_000));
+        assertThatThrownBy(() -> admission.process(events(1, 1))).isInstanceOf(TooManyPendingException.class);
+    }
+
+    @Test
+    void aKafkaRecordGivesUpWhenAskedOrWhenNoRoomComes() {
+        Admission admission = admission(1, Long.MAX_VALUE);
+        admission.process(events(1));
+        assertThat(admission.reserve(10, 200, () -> false)).isNull();
+        assertThat(admission.reserve(10, 60_000, () -> true)).isNull();
     }
 
     @Test

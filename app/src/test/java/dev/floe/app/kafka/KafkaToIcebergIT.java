@@ -224,11 +224,42 @@ class KafkaToIcebergIT {
         assertThat(Tables.largestCommit(catalog, TABLE)).isLessThanOrEqualTo(KafkaResource.MAX_PENDING);
     }
 
+    @Test
+    void replaysWhileCommitsStallNeverHoldMoreThanTheMemoryBudget() throws Exception {
+        String p = "stall-" + UUID.randomUUID() + "-";
+        int n = 5 * KafkaResource.MAX_PENDING;
+        double rewindsBefore = rewinds();
+        double[] mostHeld = {0};
+        String url = "jdbc:sqlite:" + Path.of(dataDir, "catalog.db").toAbsolutePath();
+        try (Connection lock = DriverManager.getConnection(url); Statement st = lock.createStatement()) {
+            // every commit waits for the lock, then fails: the consumer fills the budget, times out and replays
+            st.execute("BEGIN EXCLUSIVE");
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                records.add(binary(i % 2, p + i, null, "{}"));
+            }
+            KafkaResource.broker.sendAll(records);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                mostHeld[0] = Math.max(mostHeld[0], metric("floe_events_pending"));
+                return rewinds() >= rewindsBefore + 2 && mostHeld[0] >= KafkaResource.MAX_PENDING;
+            });
+            st.execute("ROLLBACK");
+        }
+        // the records of older generations still count until their batches settle, so replays never add to them
+        assertThat(mostHeld[0]).isEqualTo(KafkaResource.MAX_PENDING);
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= n);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
+    }
+
     private static double rewinds() throws Exception {
+        return metric("floe_kafka_rewinds_total");
+    }
+
+    private static double metric(String name) throws Exception {
         String metrics = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^floe_kafka_rewinds_total ([0-9.E]+)").matcher(metrics);
+        Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.E]+)").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
