@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import dev.floe.app.CrashPoint;
 import dev.floe.app.FloeMetrics;
 import dev.floe.camel.iceberg.IcebergConstants;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,8 @@ public class AwaitCommit extends AsyncProcessorSupport {
                                 : new BatchFailedException("the batch was not committed: " + cause.getMessage(),
                                         cause));
                     } else {
+                        // committed, and the client not answered yet
+                        CrashPoint.afterTableCommit();
                         // the snapshot of the last table to commit; one table is the common case
                         exchange.getMessage().setHeader(IcebergConstants.SNAPSHOT_ID,
                                 tickets.isEmpty() ? null : tickets.get(tickets.size() - 1).committed().join());
