@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -152,6 +153,36 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /** The consumer group's committed offsets. */
+    /** The partition's end offset: the offset the next record written to it gets. */
+    public long endOffset(TopicPartition partition) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get()
+                    .offset();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sets the group's committed offset for a partition, as an operator's tool would; waits until the group has no
+     * member left (Kafka refuses to move the offsets of an active group).
+     */
+    public void commitGroupOffset(String group, TopicPartition partition, long offset) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            waitUntil(() -> {
+                try {
+                    admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(offset))).all()
+                            .get();
+                    return true;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return false; // members still in the group
+                }
+            }, "group " + group + " still has members");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Map<TopicPartition, OffsetAndMetadata> committed(String group) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();

@@ -28,6 +28,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -73,9 +74,11 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     FloeMetrics metrics;
     @Inject
     Admission admission;
+    @Inject
+    TopicIds topicIds;
 
     private String source;
-    private Generation generation = new Generation(0, Set.of(), Map.of(), Map.of(), Map.of());
+    private Generation generation = new Generation(0, Set.of(), Map.of(), Map.of(), Map.of(), Map.of());
     private volatile boolean rewindPending;
     private volatile String rewindReason;
     private long retryAt;
@@ -168,17 +171,20 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         Set<TopicPartition> assigned = Set.copyOf(consumer.assignment());
         Map<TopicPartition, Long> lastSeen;
         try {
-            // the tables' watermarks: what their next commits are compared with
+            // the tables' watermarks: what their next commits are compared with, and the topic ids stored with them
             Map<String, Map<TopicPartition, Long>> actual = new TreeMap<>();
+            Map<String, Map<String, String>> storedIds = new TreeMap<>();
             for (String table : router.tables()) {
-                actual.put(table, watermarks(table, assigned));
+                readWatermarks(table, assigned, actual, storedIds);
             }
-            Map<String, Map<TopicPartition, Long>> held = withoutWatermarksPastTheEnd(consumer, assigned, actual);
+            Map<String, String> ids = topicIds.of(topics(assigned));
+            Map<String, Map<TopicPartition, Long>> held = withoutWatermarksPastTheEnd(consumer, assigned, actual,
+                    storedIds, ids);
             lastSeen = seek(consumer, assigned, held);
             synchronized (this) {
                 generation.failed = true;
                 // the old generation's batches keep their room in the memory budget until they settle
-                generation = new Generation(generation.id + 1, assigned, held, actual, lastSeen);
+                generation = new Generation(generation.id + 1, assigned, held, actual, lastSeen, ids);
             }
         } catch (WakeupException | InterruptException e) {
             throw e; // Camel is stopping the consumer
@@ -252,41 +258,55 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     }
 
     /**
-     * A watermark past the partition's end means the topic was deleted and created again: its offsets start over, and
-     * trusting the old watermark would skip the new records. Such a watermark is set aside for reading (with a
-     * warning); the table's next commit, still compared with it, moves it back.
+     * A watermark at or past the partition's end means the topic was created again (its id changed: read it from the
+     * start) or the partition was truncated (same id: carry on from its end); see {@link PastTheEnd}. Such a watermark
+     * is set aside for reading (with a warning); the table's next commit, still compared with it, moves it back.
      */
     private static Map<String, Map<TopicPartition, Long>> withoutWatermarksPastTheEnd(Consumer<?, ?> consumer,
-            Set<TopicPartition> assigned, Map<String, Map<TopicPartition, Long>> actual) {
+            Set<TopicPartition> assigned, Map<String, Map<TopicPartition, Long>> actual,
+            Map<String, Map<String, String>> storedIds, Map<String, String> ids) {
         Map<TopicPartition, Long> ends = assigned.isEmpty() ? Map.of() : consumer.endOffsets(assigned);
         Map<String, Map<TopicPartition, Long>> held = new TreeMap<>();
         actual.forEach((table, watermarks) -> {
             Map<TopicPartition, Long> usable = new HashMap<>(watermarks);
             usable.replaceAll((tp, w) -> {
                 Long end = ends.get(tp);
-                if (end != null && w >= end) {
-                    LOG.warn("Table {} holds {} up to offset {} but the partition ends at {}: the topic was created "
-                            + "again? Reading it from the start", table, tp, w, end);
-                    return SourceOffsets.NONE;
+                if (end == null || w < end) {
+                    return w;
                 }
-                return w;
+                String stored = storedIds.getOrDefault(table, Map.of()).get(tp.topic());
+                long from = PastTheEnd.held(w, end, stored, ids.get(tp.topic()));
+                LOG.warn("Table {} holds {} up to offset {} but the partition ends at {}: {}", table, tp, w, end,
+                        from == SourceOffsets.NONE
+                                ? "the topic was created again (its id changed); reading it from the start"
+                                : "the partition was truncated; reading on from its end");
+                return from;
             });
             held.put(table, usable);
         });
         return held;
     }
 
-    private Map<TopicPartition, Long> watermarks(String table, Set<TopicPartition> partitions) {
+    private void readWatermarks(String table, Set<TopicPartition> partitions,
+            Map<String, Map<TopicPartition, Long>> watermarks, Map<String, Map<String, String>> storedIds) {
         Map<String, TopicPartition> byName = new HashMap<>();
         partitions.forEach(tp -> byName.put(name(tp), tp));
         Map<TopicPartition, Long> result = new HashMap<>();
         try {
-            SourceOffsets.read(catalog.loadTable(TableNames.parse(table)), source, byName.keySet())
+            Table loaded = catalog.loadTable(TableNames.parse(table));
+            SourceOffsets.read(loaded, source, byName.keySet())
                     .forEach((name, offset) -> result.put(byName.get(name), offset));
+            storedIds.put(table, SourceOffsets.readTopicIds(loaded, source));
         } catch (NoSuchTableException e) {
             partitions.forEach(tp -> result.put(tp, SourceOffsets.NONE));
         }
-        return result;
+        watermarks.put(table, result);
+    }
+
+    private static Set<String> topics(Set<TopicPartition> partitions) {
+        Set<String> topics = new TreeSet<>();
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        return topics;
     }
 
     private Map<TopicPartition, OffsetAndMetadata> takeCommits(Collection<TopicPartition> partitions) {
@@ -413,7 +433,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
             }
         }
         LOG.debug("A batch of {} (generation {}) claims {} on top of {}", table, g.id, claimed, expected);
-        return new SourceOffsets(source, expected, claimed);
+        return new SourceOffsets(source, expected, claimed, g.topicIds);
     }
 
     /** A batch settled: its records no longer wait; on failure, replay from the tables. */
@@ -475,10 +495,14 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         final Map<TopicPartition, Long> lastSeen;
         /** Per partition: offsets in batches not committed yet. */
         final Map<TopicPartition, TreeSet<Long>> pending = new HashMap<>();
+        /** Per assigned topic, its id when this generation started: stored with every claim. */
+        final Map<String, String> topicIds;
 
         Generation(int id, Set<TopicPartition> assigned, Map<String, Map<TopicPartition, Long>> held,
-                Map<String, Map<TopicPartition, Long>> actual, Map<TopicPartition, Long> lastSeen) {
+                Map<String, Map<TopicPartition, Long>> actual, Map<TopicPartition, Long> lastSeen,
+                Map<String, String> topicIds) {
             this.id = id;
+            this.topicIds = Map.copyOf(topicIds);
             this.assigned = assigned;
             this.held = held;
             this.actual = actual;

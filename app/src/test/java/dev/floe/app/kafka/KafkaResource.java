@@ -24,17 +24,18 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
         broker = KafkaBroker.start();
         broker.createTopic(TOPIC, 2);
         broker.createTopic(DEAD_LETTERS, 1);
-        return Map.of(
-                "floe.kafka.enabled", "true",
-                "floe.kafka.bootstrap-servers", broker.bootstrapServers(),
-                "floe.kafka.topics", TOPIC,
-                "floe.kafka.group-id", GROUP,
-                "floe.kafka.dead-letter-topic", DEAD_LETTERS,
-                "floe.kafka.pause-retry-ms", "300",
-                "floe.table", "kafka.events",
+        return Map.ofEntries(Map.entry("floe.kafka.enabled", "true"),
+                Map.entry("floe.kafka.bootstrap-servers", broker.bootstrapServers()),
+                Map.entry("floe.kafka.topics", TOPIC),
+                Map.entry("floe.kafka.group-id", GROUP),
+                Map.entry("floe.kafka.dead-letter-topic", DEAD_LETTERS),
+                Map.entry("floe.kafka.pause-retry-ms", "300"),
+                Map.entry("floe.table", "kafka.events"),
                 // small, so that tests sending hundreds of records meet the limit
-                "floe.max-pending-events", String.valueOf(MAX_PENDING),
-                "floe.data-dir", DATA_DIR);
+                Map.entry("floe.max-pending-events", String.valueOf(MAX_PENDING)),
+                Map.entry("floe.data-dir", DATA_DIR),
+                // exactly once must hold by the watermarks alone: no dedup window to hide a record read twice
+                Map.entry("floe.tables.\"kafka.events\".dedup", "false"));
     }
 
     @Override

@@ -57,6 +57,8 @@ class KafkaToIcebergIT {
 
     @Inject
     Catalog catalog;
+    @Inject
+    org.apache.camel.CamelContext camel;
     @ConfigProperty(name = "floe.data-dir")
     String dataDir;
 
@@ -222,6 +224,47 @@ class KafkaToIcebergIT {
         assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(n).doesNotHaveDuplicates();
         // the consumer held at most the limit in memory: no commit could take more
         assertThat(Tables.largestCommit(catalog, TABLE)).isLessThanOrEqualTo(KafkaResource.MAX_PENDING);
+    }
+
+    @Test
+    void aPartitionTruncatedBelowTheWatermarksIsReadOnFromItsEndNotFromItsStart() throws Exception {
+        String p = "trunc-" + UUID.randomUUID() + "-";
+        String source = "kafka." + KafkaResource.GROUP;
+        String p0 = KafkaResource.TOPIC + "/0";
+        String p1 = KafkaResource.TOPIC + "/1";
+        for (int i = 0; i < 10; i++) {
+            KafkaResource.broker.send(binary(0, p + i, null, "{}"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 10);
+        long end = KafkaResource.broker.endOffset(new TopicPartition(KafkaResource.TOPIC, 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> SourceOffsets
+                .read(catalog.loadTable(TableIdentifier.parse(TABLE)), source, Set.of(p0)).get(p0) == end - 1);
+        org.apache.iceberg.Table table = catalog.loadTable(TableIdentifier.parse(TABLE));
+        Map<String, String> ids = SourceOffsets.readTopicIds(table, source);
+        assertThat(ids).as("the topic's id is stored with the watermarks").containsKey(KafkaResource.TOPIC);
+
+        // the table and the group had absorbed 50 more records of partition 0, which an unclean leader election
+        // then lost: the partition now ends below both (the topic keeps its id)
+        camel.getRouteController().stopRoute("kafka-to-iceberg");
+        long w1 = SourceOffsets.read(table, source, Set.of(p1)).get(p1);
+        table.newAppend().set(SourceOffsets.SUMMARY_PREFIX + source, p0 + "=" + (end + 49) + "," + p1 + "=" + w1)
+                .set(SourceOffsets.TOPIC_IDS_PREFIX + source, KafkaResource.TOPIC + "=" + ids.get(KafkaResource.TOPIC))
+                .set("floe.offsets-complete", "true").commit();
+        KafkaResource.broker.commitGroupOffset(KafkaResource.GROUP, new TopicPartition(KafkaResource.TOPIC, 0),
+                end + 50);
+        double rewindsBefore = rewinds();
+        camel.getRouteController().startRoute("kafka-to-iceberg");
+        // what the partition holds when Floe starts on it is taken as held; records written after that are new
+        await().atMost(Duration.ofSeconds(30)).until(() -> rewinds() > rewindsBefore);
+        for (int i = 0; i < 5; i++) {
+            KafkaResource.broker.send(binary(0, p + "new-" + i, null, "{}"));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> rows(p).size() >= 15);
+        assertThat(rows(p)).extracting(r -> (String) r.getField("id")).hasSize(15).doesNotHaveDuplicates();
+        // the first commit after the truncation moved the watermark back to what the partition holds
+        await().atMost(Duration.ofSeconds(30)).until(() -> SourceOffsets
+                .read(catalog.loadTable(TableIdentifier.parse(TABLE)), source, Set.of(p0)).get(p0) == end + 4);
     }
 
     @Test

@@ -19,21 +19,21 @@ final class CarriedWatermarks {
     /** Summary flag: this snapshot holds every source's marks, nothing older needs reading. */
     static final String COMPLETE = "floe.offsets-complete";
 
-    // summary key (floe.offsets.<source>) → partition → offset
-    private final Map<String, Map<String, Long>> marks;
+    // summary key (floe.offsets.<source>, floe.topic-ids.<source>) → partition or topic → offset or topic id
+    private final Map<String, Map<String, String>> marks;
 
-    private CarriedWatermarks(Map<String, Map<String, Long>> marks) {
+    private CarriedWatermarks(Map<String, Map<String, String>> marks) {
         this.marks = marks;
     }
 
     /** The marks of the ancestry's head: for each key and partition, the newest value. */
     static CarriedWatermarks of(Iterable<Snapshot> ancestry) {
-        Map<String, Map<String, Long>> found = new TreeMap<>();
+        Map<String, Map<String, String>> found = new TreeMap<>();
         for (Snapshot snapshot : ancestry) {
             snapshot.summary().forEach((key, value) -> {
-                if (key.startsWith(SourceOffsets.SUMMARY_PREFIX)) {
-                    Map<String, Long> partitions = found.computeIfAbsent(key, k -> new TreeMap<>());
-                    SourceOffsets.decode(value).forEach(partitions::putIfAbsent);
+                if (isCarried(key)) {
+                    Map<String, String> entries = found.computeIfAbsent(key, k -> new TreeMap<>());
+                    SourceOffsets.decodeEntries(value).forEach(entries::putIfAbsent);
                 }
             });
             if (isComplete(snapshot)) {
@@ -41,6 +41,10 @@ final class CarriedWatermarks {
             }
         }
         return new CarriedWatermarks(found);
+    }
+
+    private static boolean isCarried(String key) {
+        return key.startsWith(SourceOffsets.SUMMARY_PREFIX) || key.startsWith(SourceOffsets.TOPIC_IDS_PREFIX);
     }
 
     static boolean isComplete(Snapshot snapshot) {
@@ -52,14 +56,18 @@ final class CarriedWatermarks {
         if (claims == null) {
             return this;
         }
-        Map<String, Map<String, Long>> next = new TreeMap<>();
-        marks.forEach((key, partitions) -> next.put(key, new TreeMap<>(partitions)));
-        next.computeIfAbsent(claims.summaryKey(), k -> new TreeMap<>()).putAll(claims.claimed());
+        Map<String, Map<String, String>> next = new TreeMap<>();
+        marks.forEach((key, entries) -> next.put(key, new TreeMap<>(entries)));
+        Map<String, String> offsets = next.computeIfAbsent(claims.summaryKey(), k -> new TreeMap<>());
+        claims.claimed().forEach((partition, offset) -> offsets.put(partition, String.valueOf(offset)));
+        if (!claims.topicIds().isEmpty()) {
+            next.computeIfAbsent(claims.topicIdsKey(), k -> new TreeMap<>()).putAll(claims.topicIds());
+        }
         return new CarriedWatermarks(next);
     }
 
     void writeTo(SnapshotUpdate<?> update) {
-        marks.forEach((key, partitions) -> update.set(key, SourceOffsets.encode(partitions)));
+        marks.forEach((key, entries) -> update.set(key, SourceOffsets.encodeEntries(entries)));
         update.set(COMPLETE, "true");
     }
 

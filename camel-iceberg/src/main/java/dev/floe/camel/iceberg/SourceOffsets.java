@@ -25,11 +25,17 @@ import org.apache.iceberg.util.SnapshotUtil;
  * @param source   names the position space, e.g. {@code kafka.<group>}; letters, digits and {@code ._-} only
  * @param expected per partition, the watermark the batch was built on; -1 when the table had none
  * @param claimed  per partition, the watermark the table has once the batch is in
+ * @param topicIds per topic, an id that changes when the topic is deleted and created again (Kafka's topic id), stored
+ *                 under {@code floe.topic-ids.<source>} so that a reader can tell a re-created topic from a truncated
+ *                 partition; may be empty
  */
-public record SourceOffsets(String source, Map<String, Long> expected, Map<String, Long> claimed) {
+public record SourceOffsets(String source, Map<String, Long> expected, Map<String, Long> claimed,
+        Map<String, String> topicIds) {
 
     /** The summary property prefix; the source follows. */
     public static final String SUMMARY_PREFIX = "floe.offsets.";
+    /** The summary property prefix of the topic ids; the source follows. */
+    public static final String TOPIC_IDS_PREFIX = "floe.topic-ids.";
     /** The watermark of a partition the table holds nothing of. */
     public static final long NONE = -1;
 
@@ -40,14 +46,45 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
         }
         expected = Map.copyOf(expected);
         claimed = Map.copyOf(claimed);
+        topicIds = Map.copyOf(topicIds);
         claimed.keySet().forEach(SourceOffsets::checkPartition);
+        topicIds.forEach((topic, id) -> {
+            checkPartition(topic);
+            checkPartition(id);
+        });
         if (!expected.keySet().equals(claimed.keySet())) {
             throw new IllegalArgumentException("expected and claimed offsets must name the same partitions");
         }
     }
 
+    public SourceOffsets(String source, Map<String, Long> expected, Map<String, Long> claimed) {
+        this(source, expected, claimed, Map.of());
+    }
+
     public String summaryKey() {
         return SUMMARY_PREFIX + source;
+    }
+
+    public String topicIdsKey() {
+        return TOPIC_IDS_PREFIX + source;
+    }
+
+    /** The topic ids the table's newest snapshot that names them holds for this source (empty when none). */
+    public static Map<String, String> readTopicIds(Table table, String source) {
+        Snapshot current = table.currentSnapshot();
+        if (current == null) {
+            return Map.of();
+        }
+        for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+            String value = s.summary().get(TOPIC_IDS_PREFIX + source);
+            if (value != null) {
+                return decodeEntries(value);
+            }
+            if (CarriedWatermarks.isComplete(s)) {
+                break;
+            }
+        }
+        return Map.of();
     }
 
     /** The table's watermarks for these partitions (NONE where it has none). */
@@ -109,12 +146,14 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
         from.putAll(expected);
         Map<String, Long> to = new LinkedHashMap<>(claimed);
         to.putAll(next.claimed);
-        return new SourceOffsets(source, from, to);
+        Map<String, String> ids = new LinkedHashMap<>(topicIds);
+        ids.putAll(next.topicIds);
+        return new SourceOffsets(source, from, to, ids);
     }
 
-    static String encode(Map<String, Long> offsets) {
+    static String encodeEntries(Map<String, String> entries) {
         StringBuilder text = new StringBuilder();
-        new TreeMap<>(offsets).forEach((partition, offset) -> {
+        new TreeMap<>(entries).forEach((partition, offset) -> {
             if (!text.isEmpty()) {
                 text.append(',');
             }
@@ -125,13 +164,19 @@ public record SourceOffsets(String source, Map<String, Long> expected, Map<Strin
 
     static Map<String, Long> decode(String text) {
         Map<String, Long> offsets = new LinkedHashMap<>();
+        decodeEntries(text).forEach((partition, offset) -> offsets.put(partition, Long.parseLong(offset)));
+        return offsets;
+    }
+
+    static Map<String, String> decodeEntries(String text) {
+        Map<String, String> entries = new LinkedHashMap<>();
         for (String entry : text.split(",")) {
             int eq = entry.lastIndexOf('=');
             if (eq > 0) {
-                offsets.put(entry.substring(0, eq), Long.parseLong(entry.substring(eq + 1)));
+                entries.put(entry.substring(0, eq), entry.substring(eq + 1));
             }
         }
-        return offsets;
+        return entries;
     }
 
     /** Fails the commit unless the table's watermarks are still the expected ones when it swaps in. */
