@@ -134,11 +134,18 @@ class RoutingIT {
                 .isEqualTo(204);
         assertThat(batch(event(p + "4", "com.example.user", t, "{\"op\":\"d\",\"before\":{\"id\":101}}")).statusCode())
                 .isEqualTo(204);
+        // an unknown op is refused where the event is read, alone; the next good event lands
+        HttpResponse<String> bad = batch(event(p + "5", "com.example.user", t,
+                "{\"op\":\"x\",\"after\":{\"id\":102,\"name\":\"Eve\"}}"));
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("unknown op 'x'");
+        assertThat(batch(event(p + "6", "com.example.user", t, "{\"id\":103,\"name\":\"Cy\"}")).statusCode())
+                .isEqualTo(204);
         Map<Object, Object> state = new TreeMap<>();
         rows("crm.users", p).forEach(r -> {
             Record payload = (Record) r.getField("payload");
             state.put(payload.getField("id"), payload.getField("name"));
         });
-        assertThat(state).isEqualTo(Map.of(100, "Ada L."));
+        assertThat(state).isEqualTo(Map.of(100, "Ada L.", 103, "Cy"));
     }
 }

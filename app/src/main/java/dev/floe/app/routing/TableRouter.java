@@ -98,7 +98,7 @@ public class TableRouter implements Processor {
         List<TableBatch> batches = new ArrayList<>();
         for (Map.Entry<String, List<CloudEvent>> entry : byTable.entrySet()) {
             TableBatch batch = new TableBatch(entry.getKey(), endpointUri(entry.getKey()), entry.getValue());
-            if (hasTypedColumns(batch.table())) {
+            if (needsCheck(batch.table())) {
                 Exchange checked = producer.send(batch.endpointUri() + "&operation=validate",
                         e -> e.getIn().setBody(batch.events()));
                 Exception error = checked.getException();
@@ -116,9 +116,10 @@ public class TableRouter implements Processor {
         exchange.getIn().setBody(batches);
     }
 
-    private boolean hasTypedColumns(String table) {
+    /** Typed columns must fit, and an upsert's op must be known, before anything is admitted. */
+    private boolean needsCheck(String table) {
         FloeConfig.TableSettings settings = config.tables().get(table);
-        return settings != null && !settings.schemaMode().equals("envelope");
+        return settings != null && (!settings.schemaMode().equals("envelope") || settings.writeMode().equals("upsert"));
     }
 
     String tableFor(CloudEvent event) {

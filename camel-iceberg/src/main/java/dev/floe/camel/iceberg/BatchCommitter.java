@@ -96,10 +96,7 @@ final class BatchCommitter {
                 failure = e;
                 // marks carried from a snapshot that another writer has since replaced: read them again and retry;
                 // otherwise this batch's own offsets moved, and another writer owns these partitions now
-                retryable = presence.staleCarry();
-                if (retryable) {
-                    table.refresh();
-                }
+                retryable = presence.staleCarry() && refreshed(table, failure);
             } catch (CommitFailedException e) {
                 failure = e; // a conflict that Iceberg's own retries did not get past; nothing was applied
                 retryable = true;
@@ -176,16 +173,21 @@ final class BatchCommitter {
         return landed[0];
     }
 
-    private void deleteIfProvenAbsent(Table table, String batchId, Long beforeId, List<DataFile> files,
-            List<DeleteFile> deletes, RuntimeException failure) {
+    /** Reads the table afresh; false (the failure noted) when it cannot be read. */
+    private static boolean refreshed(Table table, RuntimeException failure) {
         try {
             table.refresh();
-            if (findBatch(table, batchId, beforeId) != null) {
-                return; // cannot happen after a refused try, but a snapshot that holds the files keeps them
-            }
+            return true;
         } catch (RuntimeException unreadable) {
             failure.addSuppressed(unreadable);
-            return; // in doubt: orphan cleanup removes them later
+            return false;
+        }
+    }
+
+    private void deleteIfProvenAbsent(Table table, String batchId, Long beforeId, List<DataFile> files,
+            List<DeleteFile> deletes, RuntimeException failure) {
+        if (!refreshed(table, failure) || findBatch(table, batchId, beforeId) != null) {
+            return; // in doubt, or a snapshot holds them: keep them (orphan cleanup removes unreferenced files)
         }
         List<ContentFile<?>> written = new ArrayList<>(files);
         written.addAll(deletes);

@@ -156,6 +156,9 @@ final class TableWriter {
      * @throws IncompatibleSchemaException or IllegalArgumentException naming the field
      */
     void validate(List<?> rows) {
+        if (upsert()) {
+            checkOps(rows);
+        }
         if (!inferred() && !"declared".equals(conf.getSchemaMode())) {
             return; // the envelope layout takes any CloudEvent
         }
@@ -164,6 +167,21 @@ final class TableWriter {
         } catch (IncompatibleSchemaException e) {
             // the cached schema may be behind a replica's evolution: judge again on a fresh one
             validate(rows, existingTable(true));
+        }
+    }
+
+    /** An upsert's op is checked where the event is read, so a bad one fails alone instead of its whole commit. */
+    private static void checkOps(List<?> rows) {
+        EventJson json = new EventJson(true);
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) instanceof CloudEvent event) {
+                try {
+                    json.isDelete(event);
+                } catch (IllegalArgumentException e) {
+                    throw new IncompatibleSchemaException("event " + i + " (id " + event.getId() + "): "
+                            + e.getMessage());
+                }
+            }
         }
     }
 
