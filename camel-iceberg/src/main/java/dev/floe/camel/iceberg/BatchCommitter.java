@@ -77,7 +77,13 @@ final class BatchCommitter {
         Snapshot before = table.currentSnapshot();
         Long beforeId = before == null ? null : before.snapshotId();
         long delay = initialDelayMs;
+        boolean reread = false;
         for (int attempt = 0;; attempt++) {
+            if (reread) {
+                // after the pause, not before it: the marks this try carries must be the table's when it swaps in,
+                // and another replica may commit several times while this one waits
+                table.refresh();
+            }
             Snapshot head = table.currentSnapshot();
             CarriedWatermarks carried = CarriedWatermarks
                     .of(head == null ? List.of() : SnapshotUtil.ancestorsOf(head.snapshotId(), table::snapshot));
@@ -97,9 +103,7 @@ final class BatchCommitter {
                 // marks carried from a snapshot that another writer has since replaced: read them again and retry;
                 // otherwise this batch's own offsets moved, and another writer owns these partitions now
                 retryable = presence.staleCarry();
-                if (retryable) {
-                    table.refresh();
-                }
+                reread = retryable;
             } catch (CommitFailedException e) {
                 failure = e; // a conflict that Iceberg's own retries did not get past; nothing was applied
                 retryable = true;
