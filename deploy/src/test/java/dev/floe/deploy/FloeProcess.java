@@ -28,6 +28,7 @@ final class FloeProcess implements AutoCloseable {
     final Process process;
     final int httpPort;
     final int managementPort;
+    private volatile boolean frozen;
 
     private FloeProcess(Process process, int httpPort, int managementPort) {
         this.process = process;
@@ -88,9 +89,39 @@ final class FloeProcess implements AutoCloseable {
 
     /** floe_events_received_total of a route, from the process' metrics. */
     double received(String route) {
-        Matcher m = Pattern.compile("floe_events_received_total\\{route=\"" + route + "\"} ([0-9.E]+)")
-                .matcher(get(management("/q/metrics")));
+        return metric("floe_events_received_total", "route=\"" + route + "\"");
+    }
+
+    /**
+     * The value of one series on the process' metrics page, e.g. {@code floe_kafka_rewinds_total} with no labels or
+     * {@code floe_commit_failures_total} with {@code table="default.events"}; 0 while it does not exist (or the page
+     * does not answer).
+     */
+    double metric(String name, String labels) {
+        String series = Pattern.quote(name) + (labels.isEmpty() ? "" : "\\{" + Pattern.quote(labels) + "}");
+        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.E+-]+)").matcher(get(management("/q/metrics")));
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /**
+     * SIGSTOP: every thread of the JVM stops where it is, its sockets stay open, as in a long GC pause or on a node
+     * that stalls. Nothing of it answers until {@link #thaw()}.
+     */
+    void freeze() throws Exception {
+        signal("STOP");
+        frozen = true;
+    }
+
+    /** SIGCONT: the frozen JVM runs on from where it stopped. */
+    void thaw() throws Exception {
+        signal("CONT");
+        frozen = false;
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).as("kill -%s %s", name, process.pid())
+                .isTrue();
     }
 
     URI events() {
@@ -130,6 +161,13 @@ final class FloeProcess implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (frozen) {
+            try {
+                thaw(); // a frozen JVM does not act on SIGTERM
+            } catch (Exception e) {
+                process.destroyForcibly();
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {

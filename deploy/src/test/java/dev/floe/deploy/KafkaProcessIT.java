@@ -2,11 +2,14 @@ package dev.floe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static dev.floe.deploy.KafkaEvents.expected;
+import static dev.floe.deploy.KafkaEvents.floeEnv;
+import static dev.floe.deploy.KafkaEvents.group;
+import static dev.floe.deploy.KafkaEvents.produce;
+import static dev.floe.deploy.KafkaEvents.received;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.floe.testing.KafkaBroker;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,10 +51,7 @@ class KafkaProcessIT {
     }
 
     private Map<String, String> env(String topic) {
-        Map<String, String> env = new HashMap<>(new ProcessTable(dir).catalogEnv());
-        env.putAll(Map.of("FLOE_KAFKA_ENABLED", "true", "FLOE_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                "FLOE_KAFKA_TOPICS", topic, "FLOE_KAFKA_GROUP_ID", "crash-" + topic));
-        return env;
+        return floeEnv(dir, broker, topic);
     }
 
     /** True while the stream runs; what stopped it (a refused send), if it stopped. */
@@ -63,34 +62,8 @@ class KafkaProcessIT {
         return true;
     }
 
-    private static void produce(String topic, int partitions, int from, int to) {
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (int i = from; i < to; i++) {
-            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, i % partitions, null,
-                    ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8));
-            r.headers().add("ce_specversion", bytes("1.0")).add("ce_id", bytes("e-" + i))
-                    .add("ce_source", bytes("/crash/" + topic)).add("ce_type", bytes("dev.floe.crash"))
-                    .add("content-type", bytes("application/json"));
-            records.add(r);
-        }
-        // fails the test if the broker refused any of them
-        broker.sendAll(records);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private List<String> ids() {
         return new ProcessTable(dir).ids();
-    }
-
-    private static List<String> expected(int n) {
-        return ProcessTable.numbered("e-", n);
-    }
-
-    static double received(FloeProcess floe) {
-        return floe.received("kafka-to-iceberg");
     }
 
     private void restartAndExpectExactly(String topic, int n, String log) throws Exception {
@@ -107,7 +80,7 @@ class KafkaProcessIT {
         String topic = "drain";
         broker.createTopic(topic, 3);
         int n = 1500;
-        produce(topic, 3, 0, n);
+        produce(broker, topic, 3, 0, n);
         Map<String, String> draining = new HashMap<>(env(topic));
         draining.put("FLOE_KAFKA_DRAIN", "true");
         Process floe = FloeProcess.launch(dir, "kafka-drain.log", draining, List.of());
@@ -118,14 +91,14 @@ class KafkaProcessIT {
             floe.destroyForcibly();
         }
         assertThat(ids()).hasSize(n).containsExactlyInAnyOrderElementsOf(expected(n));
-        assertThat(broker.committed("crash-" + topic).values()).extracting(o -> o.offset()).containsOnly(500L);
+        assertThat(broker.committed(group(topic)).values()).extracting(o -> o.offset()).containsOnly(500L);
     }
 
     @Test
     void aTopicCreatedAgainIsReadFromItsStart() throws Exception {
         String topic = "recreated";
         broker.createTopic(topic, 1);
-        produce(topic, 1, 0, 300);
+        produce(broker, topic, 1, 0, 300);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-1.log", env(topic),
                 List.of("-Dfloe.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() == 300);
@@ -133,12 +106,12 @@ class KafkaProcessIT {
         // the table's watermark (299) is now past the end of the new topic's partition
         broker.deleteTopic(topic);
         broker.createTopic(topic, 1);
-        produce(topic, 1, 300, 350);
+        produce(broker, topic, 1, 300, 350);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-2.log", env(topic),
                 List.of("-Dfloe.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() >= 350);
             // the watermark moved back with the commit: more records on the new topic are not skipped either
-            produce(topic, 1, 350, 400);
+            produce(broker, topic, 1, 350, 400);
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() >= 400);
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == 400);
         }
@@ -150,7 +123,7 @@ class KafkaProcessIT {
         String topic = "crash-mid-batch";
         broker.createTopic(topic, 2);
         int n = 2500;
-        produce(topic, 2, 0, n);
+        produce(broker, topic, 2, 0, n);
         // batches of 1,000 commit; the last 1,000 wait in memory (ten minutes), and are read when the kill comes
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-mid-batch-1.log", env(topic),
                 List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=600000"))) {
@@ -167,12 +140,12 @@ class KafkaProcessIT {
         String topic = "crash-after-commit";
         broker.createTopic(topic, 2);
         int n = 2000;
-        produce(topic, 2, 0, n);
+        produce(broker, topic, 2, 0, n);
         FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic),
                 List.of("-Dfloe.batch.max-events=500"));
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
-        Map<TopicPartition, ?> committed = broker.committed("crash-" + topic);
+        Map<TopicPartition, ?> committed = broker.committed(group(topic));
         assertThat(committed).isEmpty();
         restartAndExpectExactly(topic, n, "kafka-crash-after-commit-2.log");
     }
@@ -197,7 +170,7 @@ class KafkaProcessIT {
                 boolean trickle = !steady && ticks.incrementAndGet() % 8 == 0 && from + 4 <= n - 500;
                 if (from < n && (steady || trickle)) {
                     int to = Math.min(n, from + (steady ? 20 : 4));
-                    produce(topic, 4, from, to);
+                    produce(broker, topic, 4, from, to);
                     sent.set(to);
                 }
             }, 0, 50, TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.floe.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +25,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A real Kafka broker in KRaft mode (combined broker and controller), in this JVM, with client helpers. */
+/**
+ * A real Kafka broker in KRaft mode (combined broker and controller), with client helpers: in this JVM
+ * ({@link #start()}), or in a JVM of its own that can be stopped and started again with its data and port
+ * ({@link #startInOwnProcess(Path)}).
+ */
 public final class KafkaBroker implements AutoCloseable {
 
+    // exactly one of the two
     private final KafkaClusterTestKit cluster;
+    private final BrokerProcess process;
     private KafkaProducer<byte[], byte[]> producer;
 
-    private KafkaBroker(KafkaClusterTestKit cluster) {
+    private KafkaBroker(KafkaClusterTestKit cluster, BrokerProcess process) {
         this.cluster = cluster;
+        this.process = process;
     }
 
     public static KafkaBroker start() {
@@ -47,14 +55,77 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new KafkaBroker(cluster);
+            return new KafkaBroker(cluster, null);
         } catch (Exception e) {
             throw new IllegalStateException("Kafka did not start", e);
         }
     }
 
+    /**
+     * A broker in a JVM of its own (Kafka's {@code kafka.Kafka} main, on this JVM's class path), its configuration,
+     * log directory and output ({@code broker.log}) in {@code dir}, which is emptied first. {@link #stop()} and
+     * {@link #startAgain()} restart it as the same broker: same topics, records and group offsets, same address.
+     */
+    public static KafkaBroker startInOwnProcess(Path dir) {
+        try {
+            KafkaBroker broker = new KafkaBroker(null, BrokerProcess.format(dir));
+            broker.startAgain();
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not start", e);
+        }
+    }
+
+    /** Stops a broker started in its own process (SIGTERM, a controlled shutdown) and waits until it has exited. */
+    public void stop() throws InterruptedException {
+        ownProcess().stop();
+    }
+
+    /**
+     * Starts a broker stopped with {@link #stop()} again, on the same port and log directory, and waits until it
+     * serves: it answers, and every partition has a leader again.
+     */
+    public void startAgain() throws Exception {
+        BrokerProcess broker = ownProcess();
+        broker.start();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "5000"))) {
+            waitUntil(() -> {
+                if (!broker.isAlive()) {
+                    throw new IllegalStateException("the Kafka broker exited: see " + broker.log());
+                }
+                return serves(admin);
+            }, "the Kafka broker does not serve (see " + broker.log() + ")", 90_000);
+        }
+    }
+
+    private BrokerProcess ownProcess() {
+        if (process == null) {
+            throw new IllegalStateException("only a broker started in its own process can be stopped and started");
+        }
+        return process;
+    }
+
+    /** True when the broker answers and every partition of every topic has a leader. */
+    private static boolean serves(Admin admin) {
+        try {
+            if (admin.describeCluster().nodes().get().isEmpty()) {
+                return false;
+            }
+            var topics = admin.listTopics().names().get();
+            return admin.describeTopics(topics).allTopicNames().get().values().stream()
+                    .flatMap(t -> t.partitions().stream())
+                    .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            return false; // not up yet
+        }
+    }
+
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return cluster != null ? cluster.bootstrapServers() : process.bootstrapServers();
     }
 
     /**
@@ -65,18 +136,18 @@ public final class KafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
             waitUntil(() -> hasLeaders(admin, name, partitions),
-                    "topic " + name + " has no leader for every partition");
+                    "topic " + name + " has no leader for every partition", 30_000);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Checks the condition every 50 ms; fails after 30 s. */
-    private static void waitUntil(Callable<Boolean> condition, String failure) throws Exception {
-        long deadline = System.currentTimeMillis() + 30_000;
+    /** Checks the condition every 50 ms; fails after {@code timeoutMs}. */
+    private static void waitUntil(Callable<Boolean> condition, String failure, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
         while (!condition.call()) {
             if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException(failure + " after 30 s");
+                throw new IllegalStateException(failure + " after " + timeoutMs / 1000 + " s");
             }
             LockSupport.parkNanos(50_000_000L);
         }
@@ -99,7 +170,8 @@ public final class KafkaBroker implements AutoCloseable {
     public void deleteTopic(String name) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
             admin.deleteTopics(List.of(name)).all().get();
-            waitUntil(() -> !admin.listTopics().names().get().contains(name), "topic " + name + " still listed");
+            waitUntil(() -> !admin.listTopics().names().get().contains(name), "topic " + name + " still listed",
+                    30_000);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -196,6 +268,10 @@ public final class KafkaBroker implements AutoCloseable {
         if (producer != null) {
             producer.close();
         }
-        cluster.close();
+        if (cluster != null) {
+            cluster.close();
+        } else {
+            process.stop();
+        }
     }
 }

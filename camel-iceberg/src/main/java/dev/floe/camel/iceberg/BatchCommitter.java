@@ -77,29 +77,37 @@ final class BatchCommitter {
         Snapshot before = table.currentSnapshot();
         Long beforeId = before == null ? null : before.snapshotId();
         long delay = initialDelayMs;
+        boolean staleCarry = false;
         for (int attempt = 0;; attempt++) {
-            Snapshot head = table.currentSnapshot();
-            CarriedWatermarks carried = CarriedWatermarks
-                    .of(head == null ? List.of() : SnapshotUtil.ancestorsOf(head.snapshotId(), table::snapshot));
-            BatchPresence presence = new BatchPresence(batchId, beforeId, offsets, carried);
+            BatchPresence presence = null;
             RuntimeException failure;
             boolean retryable;
             try {
+                if (staleCarry) {
+                    // read right before the try, not before a pause: another writer may commit several times meanwhile
+                    table.refresh();
+                }
+                Snapshot head = table.currentSnapshot();
+                CarriedWatermarks carried = CarriedWatermarks
+                        .of(head == null ? List.of() : SnapshotUtil.ancestorsOf(head.snapshotId(), table::snapshot));
+                presence = new BatchPresence(batchId, beforeId, offsets, carried);
                 apply(table, batchId, files, deletes, carried.with(offsets), presence);
                 Long committed = findBatch(table, batchId, beforeId);
                 return committed != null ? committed : table.currentSnapshot().snapshotId();
             } catch (ValidationException e) {
-                Long landed = presence.found() ? reconcile(table, batchId, beforeId, e) : null;
+                Long landed = presence != null && presence.found() ? reconcile(table, batchId, beforeId, e) : null;
                 if (landed != null) {
                     return landed;
                 }
                 failure = e;
-                // marks carried from a snapshot that another writer has since replaced: read them again and retry;
-                // otherwise this batch's own offsets moved, and another writer owns these partitions now
-                retryable = presence.staleCarry() && refreshed(table, failure);
+                // marks carried from a snapshot that another writer has since replaced: read them again and retry at
+                // once; otherwise this batch's own offsets moved, and another writer owns these partitions now
+                staleCarry = presence != null && presence.staleCarry();
+                retryable = staleCarry;
             } catch (CommitFailedException e) {
                 failure = e; // a conflict that Iceberg's own retries did not get past; nothing was applied
                 retryable = true;
+                staleCarry = false;
             } catch (ForbiddenException | NotAuthorizedException | NoSuchTableException e) {
                 failure = e; // refused before anything was applied
                 retryable = false;
@@ -112,10 +120,16 @@ final class BatchCommitter {
                 }
                 failure = e; // a fresh read proved it did not land
                 retryable = true;
+                staleCarry = false;
             }
             if (!retryable || attempt >= retries) {
                 deleteIfProvenAbsent(table, batchId, beforeId, files, deletes, failure);
                 throw new IcebergWriteException(id, batchId, "commit", failure);
+            }
+            if (staleCarry) {
+                LOG.debug("Commit of batch {} to {} carried watermarks another writer has moved; trying again",
+                        batchId, id);
+                continue;
             }
             LOG.warn("Commit of batch {} to {} failed (try {} of {}), retrying in {} ms: {}", batchId, id, attempt + 1,
                     retries + 1, delay, failure.toString());
