@@ -249,7 +249,7 @@ public final class KafkaBroker implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     return false; // members still in the group
                 }
-            }, "group " + group + " still has members");
+            }, "group " + group + " still has members", 30_000);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
