@@ -32,6 +32,10 @@ final class S3Server {
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
+    int port() {
+        return proxy.getPort();
+    }
+
     /** The S3FileIO properties for this store, for a catalog client or server. */
     Map<String, String> fileIo() {
         return Map.of("io-impl", "org.apache.iceberg.aws.s3.S3FileIO",

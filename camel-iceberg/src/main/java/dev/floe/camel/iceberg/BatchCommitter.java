@@ -6,6 +6,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
@@ -156,7 +157,12 @@ final class BatchCommitter {
         update.set(IcebergConstants.SUMMARY_BATCH_ID, batchId);
         watermarks.writeTo(update);
         update.validateWith(presence);
-        update.commit();
+        try {
+            update.commit();
+        } catch (FSError e) {
+            // a full local disk: whether the commit applied is for reconcile to read, like after any I/O failure
+            throw DataFileWriter.ioFailure(e);
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.floe.camel.iceberg;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
+import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
@@ -83,6 +85,9 @@ final class DataFileWriter {
             } catch (IOException | RuntimeException e) {
                 upserts.abort();
                 throw e;
+            } catch (FSError e) {
+                upserts.abort();
+                throw ioFailure(e);
             }
         }
         TaskWriter<Record> writer = table.spec().isUnpartitioned()
@@ -96,6 +101,9 @@ final class DataFileWriter {
         } catch (IOException | RuntimeException e) {
             writer.abort();
             throw e;
+        } catch (FSError e) {
+            writer.abort();
+            throw ioFailure(e);
         }
     }
 
@@ -118,6 +126,15 @@ final class DataFileWriter {
             key.partition(wrapper.wrap(row));
             return key;
         }
+    }
+
+    /**
+     * Hadoop's local file system reports a failed write (a full disk, a failing device) as {@link FSError}, an Error;
+     * to a writer and a committer it is an I/O failure like any other, to be cleaned up, reconciled and retried as one.
+     */
+    static UncheckedIOException ioFailure(FSError e) {
+        return new UncheckedIOException(e.getMessage(),
+                e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
 
     static void delete(FileIO io, List<? extends ContentFile<?>> files) {

@@ -10,6 +10,7 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -100,6 +101,11 @@ public class IcebergProducer extends DefaultAsyncProducer {
             outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
         } catch (RuntimeException e) {
             group.forEach(b -> fail(b, e));
+            return;
+        } catch (FSError e) {
+            // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes on
+            group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write",
+                    DataFileWriter.ioFailure(e))));
             return;
         } catch (Error e) {
             // a missing class or the like: still complete every exchange, or its source would wait forever
