@@ -154,12 +154,13 @@ class HttpFaultsIT {
     /**
      * Catalog down: Iceberg's REST catalog server is stopped for about 20 s. Every request in that time is answered 503
      * with Retry-After and nothing is written; the client resends as Retry-After asks. The server starts again (same
-     * SQLite file, same port), the resends are answered 204 and each event is in the table once. The outage is short so
-     * the suite stays fast; the 2-minute outage is in bench/.
+     * SQLite file, same port), the resends are answered 204 and each event is in the table once. The outage lasts 20 s
+     * so the suite stays fast; {@code bench/catalog-outage.sh} runs it for 2 minutes (system property
+     * {@code floe.fault.outage-seconds}).
      */
     @Test
     void restCatalogServerStoppedAnswers503WithRetryAfterAndTheResendsLandOnce() throws Exception {
-        Duration outage = Duration.ofSeconds(20);
+        Duration outage = Duration.ofSeconds(Long.getLong("floe.fault.outage-seconds", 20));
         Duration retryAfter = Duration.ofSeconds(1); // floe.retry-after-seconds
         Clients clients = new Clients();
         List<String> warm = ProcessTable.numbered("warm-", 5);
