@@ -63,12 +63,12 @@ class MemoryBudgetIT {
      * small events cost more per byte (each has its exchange, headers and CloudEvent).
      * - OVERHEAD: live heap under this load whatever the budget, measured about 48 MiB: Floe at rest, and what the
      * sources hold outside the budget (Kafka's fetch buffers, 1 MiB a partition, and the records of a poll; Qpid's
-     * prefetch of 1,000 messages; the 4 MiB dedup window; Iceberg's metadata).
+     * prefetch of 1,000 messages; the 4 MiB dedup window; Iceberg's metadata); 64 here, for the spread between runs.
      * - GC_HEADROOM: heap used over live heap. The serial collector keeps 40 % of the old generation free after a full
      * collection and makes the young generation half the old one: 1 / 0.6 x 1.5 = 2.5 (measured 2.3-2.5).
-     * Bound: 2.5 x (64 + 4 x 2) = 180 MiB; measured peaks 118-128 MiB. Without a budget (floe.max-pending-events
-     * 1,000,000, floe.max-pending-bytes 1 GiB) this scenario held 16,365 events and 231 MiB of input after 45 s, and
-     * the JVM died of an OutOfMemoryError at 277 MiB used.
+     * Bound: 2.5 x (64 + 4 x 2) = 180 MiB; measured peaks 113-128 MiB. Without a budget (floe.max-pending-events
+     * 1,000,000, floe.max-pending-bytes 1 GiB) this scenario held up to 12,777 events and 178 MiB of input and heap
+     * used reached 296 MiB of the 308 MiB cap; with -Xmx288m the JVM died of an OutOfMemoryError after 45 s.
      */
     static final long EXPANSION = 4;
     static final long OVERHEAD = 64 * MIB;

@@ -60,7 +60,7 @@ final class ProcessS3Warehouse implements AutoCloseable {
         return new ProcessS3Warehouse(dir, s3);
     }
 
-    /** Floe's catalog, as system properties: keys such as s3.path-style-access have no environment variable spelling. */
+    /** Floe's catalog, as system properties: a key such as s3.path-style-access has no environment variable. */
     List<String> floeProperties() {
         List<String> properties = new ArrayList<>();
         catalog(proxy.port()).forEach((k, v) -> properties.add("-Dfloe.catalog.properties." + k + "=" + v));
@@ -119,7 +119,7 @@ final class ProcessS3Warehouse implements AutoCloseable {
         return catalog;
     }
 
-    /** A catalog client of this JVM, on S3Proxy directly; named as Floe's, since a JDBC catalog keeps tables by name. */
+    /** A catalog client of this JVM, on S3Proxy directly; named as Floe's: a JDBC catalog keeps tables by name. */
     private final class Reader implements AutoCloseable {
 
         final Catalog catalog = CatalogUtil.buildIcebergCatalog("floe", catalog(s3.getPort()), new Configuration());
