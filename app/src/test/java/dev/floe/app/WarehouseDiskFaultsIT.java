@@ -3,7 +3,6 @@ package dev.floe.app;
 import static dev.floe.app.BatchedRequests.ids;
 import static dev.floe.app.BatchedRequests.rowsPerId;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,15 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import dev.floe.app.BatchedRequests.Answer;
-import dev.floe.app.catalogs.Ports;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import org.apache.iceberg.catalog.Catalog;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WarehouseDiskFaultsIT.TinyDisk.class)
-class WarehouseDiskFaultsIT {
+class WarehouseDiskFaultsIT extends OnTinyDisk {
 
     public static class TinyDisk implements QuarkusTestProfile {
 
@@ -43,34 +37,13 @@ class WarehouseDiskFaultsIT {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            // ports of its own: other test runs may share this machine
-            return Map.of("floe.http.port", String.valueOf(Ports.free()),
-                    "quarkus.management.test-port", String.valueOf(Ports.free()));
+            return ownPorts();
         }
     }
 
-    @Inject
-    Catalog catalog;
-
-    @ConfigProperty(name = "floe.http.port")
-    int httpPort;
-    BatchedRequests client;
-    TinyDiskResource disk;
-
-    @BeforeEach
-    void onItsOwnTmpfs() {
-        client = new BatchedRequests(httpPort);
-        assumeTrue(disk.mountFailure().isEmpty(),
-                () -> "a tmpfs cannot be mounted here (needs root and mount -t tmpfs): " + disk.mountFailure().get());
-        // the table exists and takes events before the fault
-        assertThat(client.send(ids("warm-" + UUID.randomUUID() + "-", 0), Duration.ofSeconds(60)).join().status())
-                .isEqualTo(204);
-    }
-
     @AfterEach
-    void giveTheDiskBack() throws Exception {
-        disk.warehouseWritable();
-        disk.free();
+    void writableAgain() throws Exception {
+        disk.warehouseWritable(); // before the disk is given back
     }
 
     @Test
