@@ -2,6 +2,7 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +66,21 @@ final class EventJson {
             case "d" -> true;
             default -> throw new IllegalArgumentException("unknown op '" + op + "': expected c, r, u or d");
         };
+    }
+
+    /** @throws IncompatibleSchemaException naming the first event whose op is not c, r, u or d */
+    static void requireKnownOps(List<?> rows) {
+        EventJson json = new EventJson(true);
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) instanceof CloudEvent event) {
+                try {
+                    json.isDelete(event);
+                } catch (IllegalArgumentException e) {
+                    throw new IncompatibleSchemaException("event " + i + " (id " + event.getId() + "): "
+                            + e.getMessage());
+                }
+            }
+        }
     }
 
     /** The JSON object as the plain Maps and Lists the row converter walks. */

@@ -157,7 +157,8 @@ final class TableWriter {
      */
     void validate(List<?> rows) {
         if (upsert()) {
-            checkOps(rows);
+            // an upsert's op is checked where the event is read, so a bad one fails alone, not its whole commit
+            EventJson.requireKnownOps(rows);
         }
         if (!inferred() && !"declared".equals(conf.getSchemaMode())) {
             return; // the envelope layout takes any CloudEvent
@@ -167,21 +168,6 @@ final class TableWriter {
         } catch (IncompatibleSchemaException e) {
             // the cached schema may be behind a replica's evolution: judge again on a fresh one
             validate(rows, existingTable(true));
-        }
-    }
-
-    /** An upsert's op is checked where the event is read, so a bad one fails alone instead of its whole commit. */
-    private static void checkOps(List<?> rows) {
-        EventJson json = new EventJson(true);
-        for (int i = 0; i < rows.size(); i++) {
-            if (rows.get(i) instanceof CloudEvent event) {
-                try {
-                    json.isDelete(event);
-                } catch (IllegalArgumentException e) {
-                    throw new IncompatibleSchemaException("event " + i + " (id " + event.getId() + "): "
-                            + e.getMessage());
-                }
-            }
         }
     }
 
