@@ -147,6 +147,21 @@ public final class ArtemisBroker implements AutoCloseable {
         }
     }
 
+    /** Sends one JMS ObjectMessage: the object, serialized with Java serialization, and these properties. */
+    public void sendObject(String queue, java.io.Serializable object, Map<String, Object> properties) {
+        try (Connection connection = connect();
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer producer = session.createProducer(session.createQueue(queue))) {
+            jakarta.jms.ObjectMessage message = session.createObjectMessage(object);
+            for (Map.Entry<String, Object> p : properties.entrySet()) {
+                message.setObjectProperty(p.getKey(), p.getValue());
+            }
+            producer.send(message);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Takes up to {@code max} messages off a queue, waiting at most {@code millis} for each. */
     public List<Message> receive(String queue, int max, long millis) {
         List<Message> out = new ArrayList<>();

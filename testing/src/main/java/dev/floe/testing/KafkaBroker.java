@@ -12,6 +12,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -172,6 +175,24 @@ public final class KafkaBroker implements AutoCloseable {
             admin.deleteTopics(List.of(name)).all().get();
             waitUntil(() -> !admin.listTopics().names().get().contains(name), "topic " + name + " still listed",
                     30_000);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sets (or, with a null value, removes) one config of a topic, e.g. {@code max.message.bytes}. */
+    public void setTopicConfig(String topic, String key, String value) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            var resource = new ConfigResource(
+                    ConfigResource.Type.TOPIC, topic);
+            var op = value == null
+                    ? new AlterConfigOp(
+                            new ConfigEntry(key, ""),
+                            AlterConfigOp.OpType.DELETE)
+                    : new AlterConfigOp(
+                            new ConfigEntry(key, value),
+                            AlterConfigOp.OpType.SET);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all().get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

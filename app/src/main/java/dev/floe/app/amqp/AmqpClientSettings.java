@@ -8,6 +8,7 @@ import dev.floe.app.FloeConfig;
 import org.apache.camel.component.amqp.AMQPComponent;
 import org.apache.camel.component.jms.JmsConfiguration;
 import org.apache.qpid.jms.JmsConnectionFactory;
+import org.apache.qpid.jms.policy.JmsDefaultDeserializationPolicy;
 
 /**
  * The amqp component, on a Qpid JMS connection from floe.amqp.*. Sessions use Qpid's individual-acknowledge mode: a
@@ -29,6 +30,12 @@ public class AmqpClientSettings {
         config.amqp().password().ifPresent(factory::setPassword);
         // the AMQP binding's attributes are application properties named cloudEvents:..., not JMS identifiers
         factory.setValidatePropertyNames(false);
+        // Floe never reads a serialized Java object (AmqpCloudEventReader dead-letters it unread); should anything
+        // ever ask Qpid to, no class is trusted (Qpid trusts every class by default)
+        JmsDefaultDeserializationPolicy noClasses = new JmsDefaultDeserializationPolicy();
+        noClasses.setAllowList("");
+        noClasses.setDenyList(JmsDefaultDeserializationPolicy.CATCH_ALL_WILDCARD);
+        factory.setDeserializationPolicy(noClasses);
         JmsConfiguration settings = new JmsConfiguration(factory);
         settings.setAcknowledgementMode(INDIVIDUAL_ACKNOWLEDGE);
         AMQPComponent amqp = new AMQPComponent();

@@ -43,6 +43,7 @@ public class AmqpCloudEventReader implements Processor {
 
     /** Exchange property: the message body as received. */
     public static final String BODY = "FloeAmqpBody";
+    private static final String JAVA_SERIALIZED = "application/x-java-serialized-object";
 
     @Inject
     FloeConfig config;
@@ -52,13 +53,9 @@ public class AmqpCloudEventReader implements Processor {
         jakarta.jms.Message jms = exchange.getIn(JmsMessage.class).getJmsMessage();
         exchange.setProperty(AmqpSettlement.ORIGINAL, jms);
         AmqpJmsMessageFacade amqp = (AmqpJmsMessageFacade) ((org.apache.qpid.jms.message.JmsMessage) jms).getFacade();
-        byte[] body = bodyBytes(exchange.getIn().getBody());
-        exchange.setProperty(BODY, body);
         int limit = config.amqp().maxMessageBytes();
-        if (body.length > limit) {
-            throw new UnsupportedFormatException(
-                    "the message body has " + body.length + " bytes, more than floe.amqp.max-message-bytes " + limit);
-        }
+        byte[] body = bodyBytes(jms, amqp, limit);
+        exchange.setProperty(BODY, body);
         Message view = new DefaultMessage(exchange.getContext());
         Map<String, Object> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String name : amqp.getApplicationPropertyNames(new HashSet<>())) {
@@ -77,18 +74,44 @@ public class AmqpCloudEventReader implements Processor {
         exchange.setProperty(EventBatchAggregation.INPUT_BYTES, (long) body.length);
     }
 
-    private static byte[] bodyBytes(Object body) {
-        if (body == null) {
-            return new byte[0];
+    /**
+     * The body, read from the JMS message itself: the route does not let Camel map it ({@code mapJmsMessage=false}),
+     * because Camel would read an ObjectMessage, running Java deserialization on bytes a sender chose (and unpack a
+     * DefaultExchangeHolder into headers, past the allow-list), before any step of the route could refuse it.
+     */
+    private static byte[] bodyBytes(jakarta.jms.Message jms, AmqpJmsMessageFacade amqp, int limit)
+            throws jakarta.jms.JMSException {
+        if (jms instanceof jakarta.jms.BytesMessage bytes) {
+            long length = bytes.getBodyLength();
+            refuseOver(limit, length);
+            byte[] body = new byte[(int) length];
+            bytes.readBytes(body);
+            return body;
         }
-        if (body instanceof byte[] bytes) {
-            return bytes;
+        if (jms instanceof jakarta.jms.TextMessage text) {
+            byte[] body = text.getText() == null ? new byte[0] : text.getText().getBytes(StandardCharsets.UTF_8);
+            refuseOver(limit, body.length);
+            return body;
         }
-        if (body instanceof String text) {
-            return text.getBytes(StandardCharsets.UTF_8);
+        if (jms instanceof jakarta.jms.ObjectMessage) {
+            throw new UnsupportedFormatException(JAVA_SERIALIZED.equals(String.valueOf(amqp.getContentType()))
+                    ? "the message body is a serialized Java object, which Floe never reads: send the event as bytes"
+                            + " (a data section) or text"
+                    : "the message body is an AMQP value that is neither binary nor text: send the event as bytes"
+                            + " (a data section) or text");
         }
-        throw new UnsupportedFormatException("the message body is a " + body.getClass().getSimpleName()
-                + ": send the event as bytes (a data section) or text");
+        if (jms instanceof jakarta.jms.MapMessage || jms instanceof jakarta.jms.StreamMessage) {
+            throw new UnsupportedFormatException("the message body is a map or a list: send the event as bytes"
+                    + " (a data section) or text");
+        }
+        return new byte[0];
+    }
+
+    private static void refuseOver(int limit, long length) {
+        if (length > limit) {
+            throw new UnsupportedFormatException(
+                    "the message body has " + length + " bytes, more than floe.amqp.max-message-bytes " + limit);
+        }
     }
 
     /** AMQP types the binding allows, as the Java types the CloudEvents reader knows. */

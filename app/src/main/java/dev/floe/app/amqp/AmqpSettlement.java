@@ -133,8 +133,10 @@ public class AmqpSettlement {
     }
 
     /**
-     * Turns a message Floe cannot take into its dead letter: the original body, content type and application
-     * properties, plus floe_error_reason, floe_error_type and floe_source_queue.
+     * Turns a message Floe cannot take into its dead letter: the original body and its CloudEvents application
+     * properties ({@code cloudEvents:*}, {@code cloudEvents_*}), plus floe_error_reason, floe_error_type and
+     * floe_source_queue. No other property is copied: Camel's JMS producer obeys some (CamelJmsDestinationName sends
+     * the message elsewhere), and a sender must never steer where Floe writes.
      */
     public void deadLetter(Exchange exchange) throws Exception {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -146,6 +148,9 @@ public class AmqpSettlement {
         exchange.setIn(out);
         for (String name : amqp.getApplicationPropertyNames(new HashSet<>())) {
             Object value = amqp.getApplicationProperty(name);
+            if (!name.regionMatches(true, 0, "cloudEvents", 0, 11)) {
+                continue;
+            }
             if (value instanceof String || value instanceof Number || value instanceof Boolean) {
                 out.setHeader(name, value);
             }

@@ -15,9 +15,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a record Floe cannot take into its dead letter: the original value, key and headers, plus {@code floe_error_*}
- * headers with the reason and the record's topic, partition and offset. The route then sends it to the dead-letter
- * topic and marks the record absorbed ({@link #absorbed}), so it never blocks its partition.
+ * Turns a record Floe cannot take into its dead letter: the original value and key, the record's CloudEvents headers
+ * ({@code ce_*} and {@code content-type}), plus {@code floe_*} headers with the reason and the record's topic, partition
+ * and offset. No other header of the record is copied: Camel's Kafka producer obeys headers such as
+ * {@code kafka.OVERRIDE_TOPIC} and {@code kafka.KEY}, and a sender must never steer where Floe writes. The route then
+ * sends it to the dead-letter topic and marks the record absorbed ({@link #absorbed}), so it never blocks its
+ * partition. A dead letter the topic refuses for good (too large) goes again without its value ({@link #stripped}).
  */
 @ApplicationScoped
 @Named("kafkaDeadLetter")
@@ -27,6 +30,7 @@ public class KafkaDeadLetter {
     public static final String SOURCE_PARTITION = "floe_source_partition";
     public static final String SOURCE_OFFSET = "floe_source_offset";
     public static final String ORIGINAL_SIZE = "floe_original_size";
+    public static final String STRIPPED = "floe_dead_letter_stripped";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetter.class);
 
     @Inject
@@ -42,7 +46,9 @@ public class KafkaDeadLetter {
         message.removeHeaders("*");
         if (original != null) {
             for (Header header : original) {
-                message.setHeader(header.key(), header.value());
+                if (isCloudEventsHeader(header.key())) {
+                    message.setHeader(header.key(), header.value());
+                }
             }
         }
         DeadLetters.describe(message, cause);
@@ -63,6 +69,35 @@ public class KafkaDeadLetter {
         LOG.warn("Record {}@{} goes to the dead-letter topic: {}", at.tp(), at.offset(),
                 message.getHeader(DeadLetters.REASON));
         metrics.deadLettered("kafka:" + at.tp().topic(), DeadLetters.type(cause));
+    }
+
+    /**
+     * The dead-letter topic refused the dead letter for good (larger than its {@code max.message.bytes} or the
+     * producer's {@code max.request.size}): it goes again with only the {@code floe_*} headers, no key and no value,
+     * and the value's size, so the record is still accounted for and never blocks its partition. Its topic, partition
+     * and offset say where to read it while the source topic retains it.
+     */
+    public void stripped(Exchange exchange) {
+        Throwable refusal = exchange.getException() != null
+                ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Message message = exchange.getIn();
+        message.removeHeaders("*", "floe_*");
+        byte[] value = exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class);
+        if (value != null) {
+            message.setHeader(ORIGINAL_SIZE, String.valueOf(value.length));
+        }
+        message.setHeader(STRIPPED, "the dead letter was refused as too large: "
+                + (refusal == null ? "unknown" : refusal.getMessage()));
+        message.setBody(null);
+        LOG.warn("The dead letter of {} was too large for the dead-letter topic; it goes without its value",
+                message.getHeader(SOURCE_TOPIC) + "-" + message.getHeader(SOURCE_PARTITION) + "@"
+                        + message.getHeader(SOURCE_OFFSET));
+    }
+
+    // the Kafka protocol binding's headers: what a dead letter keeps of the record
+    private static boolean isCloudEventsHeader(String key) {
+        return key.regionMatches(true, 0, "ce_", 0, 3) || key.equalsIgnoreCase("content-type");
     }
 
     /** After the dead letter is on its topic: the record counts as absorbed by every table. */

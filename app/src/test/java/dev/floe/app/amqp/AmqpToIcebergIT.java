@@ -45,6 +45,8 @@ class AmqpToIcebergIT {
     Catalog catalog;
     @Inject
     MeterRegistry registry;
+    @Inject
+    org.apache.camel.CamelContext camel;
 
     private List<Record> rows(String prefix) {
         return Tables.rowsWithIdPrefix(catalog, TABLE, prefix);
@@ -105,28 +107,103 @@ class AmqpToIcebergIT {
         String p = "poison-" + UUID.randomUUID() + "-";
         Map<String, Object> noId = binary("cloudEvents:", "x");
         noId.remove("cloudEvents:id");
-        noId.put("marker", p);
-        send(List.of(utf8("{}"), utf8("{\"v\":1}"), utf8("just text"), utf8("{}")),
-                List.of(binary("cloudEvents:", p + "good-1"), noId, Map.of("marker", p),
-                        binary("cloudEvents_", p + "good-2")),
+        noId.put("cloudEvents:source", "/" + p);
+        send(List.of(utf8("{}"), utf8("{\"v\":1}"), utf8("just text " + p), utf8("{}")),
+                List.of(binary("cloudEvents:", p + "good-1"), noId, Map.of(), binary("cloudEvents_", p + "good-2")),
                 List.of("application/json", "application/json", "text/plain", "application/json"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 2);
         assertThat(rows(p)).extracting(r -> r.getField("id")).containsExactlyInAnyOrder(p + "good-1", p + "good-2");
 
+        Map<String, Message> byBody = new HashMap<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (Message m : ArtemisResource.broker.receive(ArtemisResource.DEAD_LETTERS, 100, 500)) {
+                String body = ArtemisBroker.text(m);
+                if (body.contains(p) || ("/" + p).equals(property(m, "cloudEvents:source"))) {
+                    byBody.put(body, m);
+                }
+            }
+            return byBody.size() >= 2;
+        });
+        assertThat(property(byBody.get("{\"v\":1}"), "floe_error_reason")).contains("id");
+        assertThat(property(byBody.get("{\"v\":1}"), "floe_source_queue")).contains(ArtemisResource.QUEUE);
+        assertThat(property(byBody.get("just text " + p), "floe_error_reason")).contains("not a CloudEvent");
+    }
+
+    @Test
+    void aDeadLetterCarriesOnlyTheCloudEventsPropertiesNeverOnesThatSteerTheProducer() throws Exception {
+        String p = "steer-" + UUID.randomUUID() + "-";
+        String elsewhere = "steered-" + UUID.randomUUID();
+        ArtemisResource.broker.createQueue(elsewhere);
+        Map<String, Object> hostile = binary("cloudEvents:", "x");
+        hostile.remove("cloudEvents:id");
+        hostile.put("cloudEvents:source", "/" + p);
+        // headers Camel's JMS producer obeys, and Floe's own reason headers, forged
+        hostile.put("CamelJmsDestinationName", elsewhere);
+        hostile.put("JMSCorrelationID", "forged");
+        hostile.put("JMSType", "forged");
+        hostile.put("floe_error_reason", "forged reason");
+        send(List.of(utf8("{}"), utf8("{}")), List.of(hostile, binary("cloudEvents:", p + "good")),
+                List.of("application/json", "application/json"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
         List<Message> dead = new ArrayList<>();
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             ArtemisResource.broker.receive(ArtemisResource.DEAD_LETTERS, 100, 500).stream()
-                    .filter(m -> p.equals(property(m, "marker"))).forEach(dead::add);
-            return dead.size() >= 2;
+                    .filter(m -> ("/" + p).equals(property(m, "cloudEvents:source"))).forEach(dead::add);
+            return !dead.isEmpty();
         });
-        Map<String, Message> byBody = new HashMap<>();
-        for (Message m : dead) {
-            byBody.put(ArtemisBroker.text(m), m);
+        Message letter = dead.get(0);
+        assertThat(property(letter, "floe_error_reason")).contains("id").doesNotContain("forged");
+        List<String> names = java.util.Collections.list(letter.getPropertyNames());
+        assertThat(names).allMatch(n -> n.startsWith("cloudEvents") || n.startsWith("floe_")
+                || n.startsWith("JMSX"), "only CloudEvents and floe_ properties");
+        assertThat(letter.getJMSCorrelationID()).isNull();
+        assertThat(ArtemisResource.broker.messageCount(elsewhere)).isZero();
+    }
+
+    @Test
+    void aSerializedJavaObjectIsDeadLetteredUnread() throws Exception {
+        String p = "object-" + UUID.randomUUID() + "-";
+        java.nio.file.Path marker = java.nio.file.Path.of("target", p + "deserialized");
+        Map<String, Object> props = binary("cloudEvents:", p + "object");
+        ArtemisResource.broker.sendObject(ArtemisResource.QUEUE, new Tripwire(marker.toAbsolutePath().toString()),
+                props);
+        send(List.of(utf8("{}")), List.of(binary("cloudEvents:", p + "good")), List.of("application/json"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
+        List<Message> dead = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ArtemisResource.broker.receive(ArtemisResource.DEAD_LETTERS, 100, 500).stream()
+                    .filter(m -> (p + "object").equals(property(m, "cloudEvents:id"))).forEach(dead::add);
+            return !dead.isEmpty();
+        });
+        assertThat(property(dead.get(0), "floe_error_reason")).contains("serialized Java object");
+        assertThat(property(dead.get(0), "floe_error_type")).isEqualTo("UnsupportedFormatException");
+        assertThat(marker).as("the object was never deserialized").doesNotExist();
+        assertThat(rows(p)).extracting(r -> r.getField("id")).containsExactly(p + "good");
+        // and Qpid itself trusts no class, should anything ever ask it to deserialize
+        var factory = (org.apache.qpid.jms.JmsConnectionFactory) camel
+                .getComponent("amqp", org.apache.camel.component.amqp.AMQPComponent.class).getConfiguration()
+                .getConnectionFactory();
+        assertThat(factory.getDeserializationPolicy().isTrustedType(null, Tripwire.class)).isFalse();
+        assertThat(factory.getDeserializationPolicy().isTrustedType(null, java.util.HashMap.class)).isFalse();
+    }
+
+    /** A serializable object that leaves a file behind when it is deserialized: the test's gadget. */
+    public static final class Tripwire implements java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
+        private final String marker;
+
+        Tripwire(String marker) {
+            this.marker = marker;
         }
-        assertThat(property(byBody.get("{\"v\":1}"), "floe_error_reason")).contains("id");
-        assertThat(property(byBody.get("{\"v\":1}"), "floe_source_queue")).contains(ArtemisResource.QUEUE);
-        assertThat(property(byBody.get("just text"), "floe_error_reason")).contains("not a CloudEvent");
+
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            java.nio.file.Files.writeString(java.nio.file.Path.of(marker), "deserialized");
+        }
     }
 
     @Test

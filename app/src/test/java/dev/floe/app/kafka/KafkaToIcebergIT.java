@@ -165,6 +165,72 @@ class KafkaToIcebergIT {
     }
 
     @Test
+    void aDeadLetterCarriesOnlyTheCloudEventsHeadersNeverOnesThatSteerTheProducer() {
+        String p = "steer-" + UUID.randomUUID() + "-";
+        String elsewhere = "steered-" + UUID.randomUUID();
+        KafkaResource.broker.createTopic(elsewhere, 1);
+        ProducerRecord<byte[], byte[]> hostile = binary(0, p + "x", "hostile-key", "{\"steer\":\"" + p + "\"}");
+        hostile.headers().remove("ce_id");
+        // the headers Camel's Kafka producer obeys, and a few of its other internal ones
+        hostile.headers().add("kafka.OVERRIDE_TOPIC", bytes(elsewhere)).add("kafka.KEY", bytes("forged-key"))
+                .add("kafka.PARTITION_KEY", bytes("7")).add("kafka.OVERRIDE_TIMESTAMP", bytes("1"))
+                .add("CamelKafkaManualCommit", bytes("x")).add("floe_error_reason", bytes("forged reason"))
+                .add("floe_source_topic", bytes("forged-topic"));
+        KafkaResource.broker.send(hostile);
+        KafkaResource.broker.send(binary(0, p + "good", null, "{}"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
+        ConsumerRecord<byte[], byte[]> dead = await().atMost(Duration.ofSeconds(30))
+                .until(() -> deadLetterContaining(p), java.util.Objects::nonNull);
+        assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("hostile-key");
+        assertThat(dead.headers()).extracting(Header::key).allMatch(k -> k.startsWith("ce_")
+                || k.equals("content-type") || k.startsWith("floe_"), "only CloudEvents and floe_ headers");
+        assertThat(header(dead, "ce_source")).isEqualTo("/kafka/test");
+        assertThat(header(dead, "floe_source_topic")).isEqualTo(KafkaResource.TOPIC);
+        assertThat(header(dead, "floe_error_reason")).contains("id").doesNotContain("forged");
+        assertThat(dead.headers().headers("floe_error_reason")).hasSize(1);
+        assertThat(KafkaResource.broker.endOffset(new TopicPartition(elsewhere, 0))).isZero();
+    }
+
+    @Test
+    void aDeadLetterTooLargeForItsTopicIsSentWithoutItsValueAndNothingBlocks() {
+        String p = "huge-dl-" + UUID.randomUUID() + "-";
+        KafkaResource.broker.setTopicConfig(KafkaResource.DEAD_LETTERS, "max.message.bytes", "2048");
+        try {
+            String big = "{\"pad\":\"" + "x".repeat(6000) + "\",\"tag\":\"" + p + "\"}";
+            ProducerRecord<byte[], byte[]> poison = binary(1, p + "x", "big-key", big);
+            poison.headers().remove("ce_id");
+            long at = KafkaResource.broker.endOffset(new TopicPartition(KafkaResource.TOPIC, 1));
+            KafkaResource.broker.send(poison);
+            KafkaResource.broker.send(binary(1, p + "after", null, "{}"));
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> rows(p).size() == 1);
+            ConsumerRecord<byte[], byte[]> dead = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> deadLetterOf(1, at), java.util.Objects::nonNull);
+            assertThat(dead.value()).isNull();
+            assertThat(Integer.parseInt(header(dead, "floe_original_size"))).isEqualTo(big.length());
+            assertThat(header(dead, "floe_error_reason")).contains("id");
+            assertThat(header(dead, "floe_dead_letter_stripped")).contains("too large");
+        } finally {
+            KafkaResource.broker.setTopicConfig(KafkaResource.DEAD_LETTERS, "max.message.bytes", null);
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> deadLetterContaining(String text) {
+        return KafkaResource.broker.readAll(KafkaResource.DEAD_LETTERS, Integer.MAX_VALUE, Duration.ofSeconds(2))
+                .stream().filter(r -> r.value() != null
+                        && new String(r.value(), StandardCharsets.UTF_8).contains(text))
+                .findFirst().orElse(null);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> deadLetterOf(int partition, long offset) {
+        return KafkaResource.broker.readAll(KafkaResource.DEAD_LETTERS, Integer.MAX_VALUE, Duration.ofSeconds(2))
+                .stream().filter(r -> String.valueOf(partition).equals(header(r, "floe_source_partition"))
+                        && String.valueOf(offset).equals(header(r, "floe_source_offset")))
+                .findFirst().orElse(null);
+    }
+
+    @Test
     void theTableHoldsTheWatermarkAndTheGroupOffsetFollowsIt() {
         String p = "wm-" + UUID.randomUUID() + "-";
         for (int i = 0; i < 20; i++) {
