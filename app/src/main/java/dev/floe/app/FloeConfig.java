@@ -1,5 +1,6 @@
 package dev.floe.app;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -200,6 +201,24 @@ public interface FloeConfig {
         /** Bodies larger than this are refused with 413. */
         @WithDefault("1048576")
         int maxBodySize();
+
+        /** Connections open at once on the ingest port; one more is closed as soon as it is accepted. */
+        @WithDefault("10000")
+        int maxConnections();
+
+        /**
+         * A connection with no request in flight that reads and writes nothing for this long is closed. A request
+         * waiting for its commit is in flight.
+         */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /**
+         * A request whose headers and body have not all arrived this long after its first byte is answered 408 and
+         * its connection closed (slow senders).
+         */
+        @WithDefault("30s")
+        Duration requestReadTimeout();
     }
 
     /** A batch commits when any limit is reached. */

@@ -82,4 +82,14 @@ public class FloeMetrics {
         Gauge.builder("floe.kafka.lag", lag).tag("topic", topic).tag("partition", String.valueOf(partition))
                 .strongReference(true).register(registry);
     }
+
+    /** Connections open on the HTTP ingest port. */
+    public void httpConnectionsOpen(Supplier<Number> open) {
+        Gauge.builder("floe.http.connections.open", open).register(registry);
+    }
+
+    /** A connection of the HTTP ingest port closed by Floe: reason limit, idle or request-read-timeout. */
+    public void httpConnectionClosed(String reason) {
+        registry.counter("floe.http.connections.closed", "reason", reason).increment();
+    }
 }
