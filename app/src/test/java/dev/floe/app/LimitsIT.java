@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.apache.camel.CamelContext;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.types.Types;
@@ -43,6 +45,8 @@ class LimitsIT {
 
     @Inject
     Catalog catalog;
+    @Inject
+    CamelContext camel;
 
     private static HttpResponse<String> structured(String json) throws Exception {
         return post(HttpRequest.newBuilder().header("Content-Type", "application/cloudevents+json")
@@ -68,6 +72,12 @@ class LimitsIT {
         assertThat(post(binary(marker)).statusCode()).isEqualTo(204);
         assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", marker)).hasSize(1);
         assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", prefix)).isEmpty();
+    }
+
+    @Test
+    void readersThatLookTheLimitsUpInTheRegistryGetFloes() {
+        // the AMQP reader and the iceberg:cloudevents data type find the limits there
+        assertThat(CloudEventLimits.of(camel).maxExtensions()).isEqualTo(2);
     }
 
     @Test
