@@ -53,7 +53,11 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
         if (maxAttributeBytes < 1 || maxExtensions < 0 || maxAttributesBytes < 1 || maxDataBase64Length < 0
                 || maxJsonDepth < 1 || maxJsonStringLength < 1 || maxJsonNumberLength < 1 || maxJsonNameLength < 1
                 || maxJsonDocumentLength < 1) {
-            throw new IllegalArgumentException("CloudEvent limits must be positive: " + this);
+            // not "+ this": the fields are not assigned yet in a compact constructor
+            throw new IllegalArgumentException("CloudEvent limits must be positive (maxExtensions and "
+                    + "maxDataBase64Length may be 0): " + List.of(maxAttributeBytes, maxExtensions, maxAttributesBytes,
+                            maxDataBase64Length, maxJsonDepth, maxJsonStringLength, maxJsonNumberLength,
+                            maxJsonNameLength, maxJsonDocumentLength));
         }
     }
 
