@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -97,6 +98,62 @@ public interface FloeConfig {
     }
 
     Batch batch();
+
+    /** Caps on what a sender controls, for every source and table (README "Limits"). */
+    Limits limits();
+
+    interface Limits {
+
+        /** UTF-8 bytes of one attribute value (id, source, type, subject, extensions...). */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_ATTRIBUTE_BYTES)
+        int maxAttributeBytes();
+
+        /** Extension attributes of one event. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_EXTENSIONS)
+        int maxExtensions();
+
+        /** UTF-8 bytes of all attribute names and values of one event together. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_ATTRIBUTES_BYTES)
+        int maxAttributesBytes();
+
+        /** Characters of a data_base64 member. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_DATA_BASE64_LENGTH)
+        int maxDataBase64Length();
+
+        /** Nesting depth of JSON. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_JSON_DEPTH)
+        int maxJsonDepth();
+
+        /** Characters of one JSON string value. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_JSON_STRING_LENGTH)
+        int maxJsonStringLength();
+
+        /** Characters of one JSON number. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_JSON_NUMBER_LENGTH)
+        int maxJsonNumberLength();
+
+        /** Characters of one JSON member name. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_JSON_NAME_LENGTH)
+        int maxJsonNameLength();
+
+        /** Bytes of one JSON document. */
+        @WithDefault("" + CloudEventLimits.DEFAULT_MAX_JSON_DOCUMENT_LENGTH)
+        long maxJsonDocumentLength();
+
+        /** Typed columns a schema-mode=inferred table may gain by inference. */
+        @WithDefault("500")
+        int maxInferredColumns();
+
+        /** What a JSON member name must look like to become an inferred column. */
+        @WithDefault("[A-Za-z0-9_][A-Za-z0-9_-]{0,127}")
+        String inferredColumnPattern();
+
+        default CloudEventLimits cloudEvents() {
+            return new CloudEventLimits(maxAttributeBytes(), maxExtensions(), maxAttributesBytes(),
+                    maxDataBase64Length(), maxJsonDepth(), maxJsonStringLength(), maxJsonNumberLength(),
+                    maxJsonNameLength(), maxJsonDocumentLength());
+        }
+    }
 
     Catalog catalog();
 

@@ -4,9 +4,11 @@ import java.util.List;
 
 import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.camel.iceberg.cloudevents.BinaryModeReader;
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
 import io.cloudevents.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -20,6 +22,9 @@ import org.apache.camel.Processor;
 @Named("httpCloudEventReader")
 public class HttpCloudEventReader implements Processor {
 
+    @Inject
+    CloudEventLimits limits = CloudEventLimits.DEFAULTS;
+
     @Override
     public void process(Exchange exchange) {
         Message in = exchange.getIn();
@@ -30,7 +35,7 @@ public class HttpCloudEventReader implements Processor {
         // read the (possibly streamed) body once, and keep it readable for the parser
         byte[] body = in.getBody(byte[].class);
         in.setBody(body);
-        List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.HTTP);
+        List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.HTTP, limits);
         exchange.setProperty(EventBatchAggregation.INPUT_BYTES, body == null ? 0L : (long) body.length);
         in.setBody(events);
     }

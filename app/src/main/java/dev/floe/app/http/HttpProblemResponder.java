@@ -13,6 +13,7 @@ import dev.floe.app.batch.BatchFailedException;
 import dev.floe.app.batch.TooManyPendingException;
 import dev.floe.app.routing.UnroutableEventException;
 import dev.floe.camel.iceberg.IncompatibleSchemaException;
+import dev.floe.camel.iceberg.cloudevents.EventLimitExceededException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
 import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.quarkus.logging.Log;
@@ -24,8 +25,9 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 405 wrong method, 415 unsupported
- * format, 429 too much pending, 503 commit failed; anything unexpected is a 500 whose detail hides internals.
+ * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 413 over a limit, 405 wrong
+ * method, 415 unsupported format, 422 does not fit its table, 429 too much pending, 503 commit failed; anything
+ * unexpected is a 500 whose detail hides internals.
  */
 @ApplicationScoped
 @Named("httpProblemResponder")
@@ -47,9 +49,11 @@ public class HttpProblemResponder implements Processor {
         int status;
         String reason;
         if (error instanceof InvalidCloudEventException invalid) {
-            status = 400;
-            reason = "invalid";
-            problem.put("title", "Invalid CloudEvent");
+            // over a configured cap: the sender must send less, not something else (README "Limits")
+            boolean tooLarge = invalid instanceof EventLimitExceededException;
+            status = tooLarge ? 413 : 400;
+            reason = tooLarge ? "limit" : "invalid";
+            problem.put("title", tooLarge ? "Content Too Large" : "Invalid CloudEvent");
             problem.put("detail", invalid.getMessage());
             List<Map<String, String>> errors = invalid.violations().stream()
                     .map(v -> Map.of("attribute", v.attribute(), "reason", v.reason())).toList();

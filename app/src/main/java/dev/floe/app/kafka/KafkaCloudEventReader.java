@@ -11,6 +11,7 @@ import dev.floe.app.FloeMetrics;
 import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.camel.iceberg.SourcedEvent;
 import dev.floe.camel.iceberg.cloudevents.BinaryModeReader;
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
@@ -36,6 +37,8 @@ public class KafkaCloudEventReader implements Processor {
     FloeConfig config;
     @Inject
     FloeMetrics metrics;
+    @Inject
+    CloudEventLimits limits = CloudEventLimits.DEFAULTS;
 
     @Override
     public void process(Exchange exchange) {
@@ -53,7 +56,7 @@ public class KafkaCloudEventReader implements Processor {
             throw new OversizedRecordException(
                     "the record value has " + value.length + " bytes, more than floe.kafka.max-record-bytes " + limit);
         }
-        List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.KAFKA);
+        List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.KAFKA, limits);
         in.setBody(List.of(new SourcedEvent(events.get(0), at.toEventPosition())));
         exchange.setProperty(EventBatchAggregation.INPUT_BYTES, value == null ? 0L : (long) value.length);
     }

@@ -149,6 +149,19 @@ public class TableRouter implements Processor {
             StringBuilder uri = new StringBuilder("iceberg:").append(t).append("?autoCreateTable=true")
                     .append("&dedupWindowSeconds=").append(config.dedupWindowSeconds())
                     .append("&dedupWindowBytes=").append(config.dedupWindowBytes());
+            // the readers apply the same limits before this endpoint: its own check never fails a batch
+            FloeConfig.Limits limits = config.limits();
+            uri.append("&maxAttributeBytes=").append(limits.maxAttributeBytes())
+                    .append("&maxExtensions=").append(limits.maxExtensions())
+                    .append("&maxAttributesBytes=").append(limits.maxAttributesBytes())
+                    .append("&maxDataBase64Length=").append(limits.maxDataBase64Length())
+                    .append("&maxJsonDepth=").append(limits.maxJsonDepth())
+                    .append("&maxJsonStringLength=").append(limits.maxJsonStringLength())
+                    .append("&maxJsonNumberLength=").append(limits.maxJsonNumberLength())
+                    .append("&maxJsonNameLength=").append(limits.maxJsonNameLength())
+                    .append("&maxJsonDocumentLength=").append(limits.maxJsonDocumentLength())
+                    .append("&maxInferredColumns=").append(limits.maxInferredColumns())
+                    .append("&inferredColumnPattern=RAW(").append(limits.inferredColumnPattern()).append(')');
             FloeConfig.TableSettings settings = config.tables().get(t);
             if (settings != null) {
                 settings.partitionSpec().ifPresent(spec -> uri.append("&partitionSpec=RAW(").append(spec).append(')'));

@@ -57,10 +57,32 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": getOrCreateConfiguration(target).setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": getOrCreateConfiguration(target).setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": getOrCreateConfiguration(target).setInferredColumnPattern(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxattributebytes":
+        case "maxAttributeBytes": getOrCreateConfiguration(target).setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": getOrCreateConfiguration(target).setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": getOrCreateConfiguration(target).setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
+        case "maxextensions":
+        case "maxExtensions": getOrCreateConfiguration(target).setMaxExtensions(property(camelContext, int.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": getOrCreateConfiguration(target).setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": getOrCreateConfiguration(target).setMaxInferredColumns(property(camelContext, int.class, value)); return true;
+        case "maxjsondepth":
+        case "maxJsonDepth": getOrCreateConfiguration(target).setMaxJsonDepth(property(camelContext, int.class, value)); return true;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": getOrCreateConfiguration(target).setMaxJsonDocumentLength(property(camelContext, long.class, value)); return true;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": getOrCreateConfiguration(target).setMaxJsonNameLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": getOrCreateConfiguration(target).setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": getOrCreateConfiguration(target).setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": getOrCreateConfiguration(target).setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -111,10 +133,32 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxattributebytes":
+        case "maxAttributeBytes": return int.class;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return int.class;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return int.class;
+        case "maxextensions":
+        case "maxExtensions": return int.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return int.class;
+        case "maxjsondepth":
+        case "maxJsonDepth": return int.class;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return long.class;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return int.class;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return int.class;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -161,10 +205,32 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": return getOrCreateConfiguration(target).getDedupWindowSeconds();
         case "identifierfields":
         case "identifierFields": return getOrCreateConfiguration(target).getIdentifierFields();
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return getOrCreateConfiguration(target).getInferredColumnPattern();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxattributebytes":
+        case "maxAttributeBytes": return getOrCreateConfiguration(target).getMaxAttributeBytes();
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return getOrCreateConfiguration(target).getMaxAttributesBytes();
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return getOrCreateConfiguration(target).getMaxDataBase64Length();
+        case "maxextensions":
+        case "maxExtensions": return getOrCreateConfiguration(target).getMaxExtensions();
         case "maxgrouprows":
         case "maxGroupRows": return getOrCreateConfiguration(target).getMaxGroupRows();
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return getOrCreateConfiguration(target).getMaxInferredColumns();
+        case "maxjsondepth":
+        case "maxJsonDepth": return getOrCreateConfiguration(target).getMaxJsonDepth();
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return getOrCreateConfiguration(target).getMaxJsonDocumentLength();
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return getOrCreateConfiguration(target).getMaxJsonNameLength();
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return getOrCreateConfiguration(target).getMaxJsonNumberLength();
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return getOrCreateConfiguration(target).getMaxJsonStringLength();
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "partitionspec":
         case "partitionSpec": return getOrCreateConfiguration(target).getPartitionSpec();

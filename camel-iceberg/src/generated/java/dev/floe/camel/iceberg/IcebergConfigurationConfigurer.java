@@ -47,8 +47,30 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": target.setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": target.setInferredColumnPattern(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxattributebytes":
+        case "maxAttributeBytes": target.setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": target.setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": target.setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
+        case "maxextensions":
+        case "maxExtensions": target.setMaxExtensions(property(camelContext, int.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": target.setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": target.setMaxInferredColumns(property(camelContext, int.class, value)); return true;
+        case "maxjsondepth":
+        case "maxJsonDepth": target.setMaxJsonDepth(property(camelContext, int.class, value)); return true;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": target.setMaxJsonDocumentLength(property(camelContext, long.class, value)); return true;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": target.setMaxJsonNameLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": target.setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": target.setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -91,8 +113,30 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return java.lang.String.class;
+        case "maxattributebytes":
+        case "maxAttributeBytes": return int.class;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return int.class;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return int.class;
+        case "maxextensions":
+        case "maxExtensions": return int.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return int.class;
+        case "maxjsondepth":
+        case "maxJsonDepth": return int.class;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return long.class;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return int.class;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return int.class;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -136,8 +180,30 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": return target.getDedupWindowSeconds();
         case "identifierfields":
         case "identifierFields": return target.getIdentifierFields();
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return target.getInferredColumnPattern();
+        case "maxattributebytes":
+        case "maxAttributeBytes": return target.getMaxAttributeBytes();
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return target.getMaxAttributesBytes();
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return target.getMaxDataBase64Length();
+        case "maxextensions":
+        case "maxExtensions": return target.getMaxExtensions();
         case "maxgrouprows":
         case "maxGroupRows": return target.getMaxGroupRows();
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return target.getMaxInferredColumns();
+        case "maxjsondepth":
+        case "maxJsonDepth": return target.getMaxJsonDepth();
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return target.getMaxJsonDocumentLength();
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return target.getMaxJsonNameLength();
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return target.getMaxJsonNumberLength();
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return target.getMaxJsonStringLength();
         case "operation": return target.getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getPartitionSpec();

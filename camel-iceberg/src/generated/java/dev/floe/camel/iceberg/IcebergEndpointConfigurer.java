@@ -47,10 +47,32 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": target.getConfiguration().setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.getConfiguration().setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": target.getConfiguration().setInferredColumnPattern(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
+        case "maxattributebytes":
+        case "maxAttributeBytes": target.getConfiguration().setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": target.getConfiguration().setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": target.getConfiguration().setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
+        case "maxextensions":
+        case "maxExtensions": target.getConfiguration().setMaxExtensions(property(camelContext, int.class, value)); return true;
         case "maxgrouprows":
         case "maxGroupRows": target.getConfiguration().setMaxGroupRows(property(camelContext, int.class, value)); return true;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": target.getConfiguration().setMaxInferredColumns(property(camelContext, int.class, value)); return true;
+        case "maxjsondepth":
+        case "maxJsonDepth": target.getConfiguration().setMaxJsonDepth(property(camelContext, int.class, value)); return true;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": target.getConfiguration().setMaxJsonDocumentLength(property(camelContext, long.class, value)); return true;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": target.getConfiguration().setMaxJsonNameLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": target.getConfiguration().setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": target.getConfiguration().setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.getConfiguration().setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -98,10 +120,32 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
+        case "maxattributebytes":
+        case "maxAttributeBytes": return int.class;
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return int.class;
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return int.class;
+        case "maxextensions":
+        case "maxExtensions": return int.class;
         case "maxgrouprows":
         case "maxGroupRows": return int.class;
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return int.class;
+        case "maxjsondepth":
+        case "maxJsonDepth": return int.class;
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return long.class;
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return int.class;
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return int.class;
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -145,10 +189,32 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": return target.getConfiguration().getDedupWindowSeconds();
         case "identifierfields":
         case "identifierFields": return target.getConfiguration().getIdentifierFields();
+        case "inferredcolumnpattern":
+        case "inferredColumnPattern": return target.getConfiguration().getInferredColumnPattern();
         case "lazystartproducer":
         case "lazyStartProducer": return target.isLazyStartProducer();
+        case "maxattributebytes":
+        case "maxAttributeBytes": return target.getConfiguration().getMaxAttributeBytes();
+        case "maxattributesbytes":
+        case "maxAttributesBytes": return target.getConfiguration().getMaxAttributesBytes();
+        case "maxdatabase64length":
+        case "maxDataBase64Length": return target.getConfiguration().getMaxDataBase64Length();
+        case "maxextensions":
+        case "maxExtensions": return target.getConfiguration().getMaxExtensions();
         case "maxgrouprows":
         case "maxGroupRows": return target.getConfiguration().getMaxGroupRows();
+        case "maxinferredcolumns":
+        case "maxInferredColumns": return target.getConfiguration().getMaxInferredColumns();
+        case "maxjsondepth":
+        case "maxJsonDepth": return target.getConfiguration().getMaxJsonDepth();
+        case "maxjsondocumentlength":
+        case "maxJsonDocumentLength": return target.getConfiguration().getMaxJsonDocumentLength();
+        case "maxjsonnamelength":
+        case "maxJsonNameLength": return target.getConfiguration().getMaxJsonNameLength();
+        case "maxjsonnumberlength":
+        case "maxJsonNumberLength": return target.getConfiguration().getMaxJsonNumberLength();
+        case "maxjsonstringlength":
+        case "maxJsonStringLength": return target.getConfiguration().getMaxJsonStringLength();
         case "operation": return target.getConfiguration().getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getConfiguration().getPartitionSpec();

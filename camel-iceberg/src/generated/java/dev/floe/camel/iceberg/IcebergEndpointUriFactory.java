@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(22);
+        Set<String> props = new HashSet<>(33);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -37,8 +37,19 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("dedupWindowBytes");
         props.add("dedupWindowSeconds");
         props.add("identifierFields");
+        props.add("inferredColumnPattern");
         props.add("lazyStartProducer");
+        props.add("maxAttributeBytes");
+        props.add("maxAttributesBytes");
+        props.add("maxDataBase64Length");
+        props.add("maxExtensions");
         props.add("maxGroupRows");
+        props.add("maxInferredColumns");
+        props.add("maxJsonDepth");
+        props.add("maxJsonDocumentLength");
+        props.add("maxJsonNameLength");
+        props.add("maxJsonNumberLength");
+        props.add("maxJsonStringLength");
         props.add("operation");
         props.add("partitionSpec");
         props.add("schemaMode");

@@ -2,8 +2,10 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -26,13 +28,14 @@ import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.io.PartitionedFanoutWriter;
+import org.apache.iceberg.io.PartitionedWriter;
 import org.apache.iceberg.io.TaskWriter;
 import org.apache.iceberg.io.UnpartitionedWriter;
 import org.apache.iceberg.util.PropertyUtil;
 
 /**
- * Writes one batch of records into data files through Iceberg's own task writers, one file or more per partition.
+ * Writes one batch of records into data files through Iceberg's own task writers, one file or more per partition, one
+ * partition at a time.
  */
 final class DataFileWriter {
 
@@ -71,10 +74,11 @@ final class DataFileWriter {
                 .format(format)
                 .operationId(UUID.randomUUID().toString())
                 .build();
+        int[] order = clustered(table, records);
         if (keySchema != null) {
             UpsertWriter upserts = new UpsertWriter(table, format, writers, files, target, keySchema);
             try {
-                for (int i = 0; i < records.size(); i++) {
+                for (int i : order) {
                     if (deletes != null && deletes.get(i)) {
                         upserts.delete(records.get(i));
                     } else {
@@ -94,8 +98,8 @@ final class DataFileWriter {
                 ? new UnpartitionedWriter<>(table.spec(), format, writers, files, table.io(), target)
                 : new PartitionedRecordWriter(table, format, writers, files, target);
         try {
-            for (Record record : records) {
-                writer.write(record);
+            for (int i : order) {
+                writer.write(records.get(i));
             }
             return writer.complete();
         } catch (IOException | RuntimeException e) {
@@ -107,8 +111,48 @@ final class DataFileWriter {
         }
     }
 
-    /** Routes each record to the writer of its partition; Iceberg copies the key when it opens a new partition. */
-    private static final class PartitionedRecordWriter extends PartitionedFanoutWriter<Record> {
+    /**
+     * The order to write the records in: clustered by partition, first-seen partition first, each partition's records
+     * in their original order (an upsert's later change of a key must stay later).
+     * <p>
+     * Why: a fanout writer keeps one Parquet writer, with its buffered row group, open per distinct partition value
+     * until the batch ends, so a sender choosing the partition values (identity(type), say) could make a batch open
+     * thousands. Written clustered, one partition's writer is open at a time, whatever the events say; the cost is one
+     * pass to group the records the batch holds anyway. A commit still gets at least one file per distinct partition
+     * value, which compaction merges later.
+     */
+    static int[] clustered(Table table, List<Record> records) {
+        int[] order = new int[records.size()];
+        if (table.spec().isUnpartitioned()) {
+            Arrays.setAll(order, i -> i);
+            return order;
+        }
+        PartitionKey key = new PartitionKey(table.spec(), table.schema());
+        InternalRecordWrapper wrapper = new InternalRecordWrapper(table.schema().asStruct());
+        Map<PartitionKey, List<Integer>> partitions = new LinkedHashMap<>();
+        for (int i = 0; i < records.size(); i++) {
+            key.partition(wrapper.wrap(records.get(i)));
+            List<Integer> members = partitions.get(key);
+            if (members == null) {
+                members = new ArrayList<>();
+                partitions.put(key.copy(), members);
+            }
+            members.add(i);
+        }
+        int at = 0;
+        for (List<Integer> members : partitions.values()) {
+            for (int i : members) {
+                order[at++] = i;
+            }
+        }
+        return order;
+    }
+
+    /**
+     * Iceberg's clustered writer: it closes a partition's file when the next partition starts, and fails if a closed
+     * partition comes back, which {@link #clustered} rules out.
+     */
+    private static final class PartitionedRecordWriter extends PartitionedWriter<Record> {
 
         private final PartitionKey key;
         private final InternalRecordWrapper wrapper;

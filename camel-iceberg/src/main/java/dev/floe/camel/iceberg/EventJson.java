@@ -7,6 +7,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 
@@ -16,14 +19,23 @@ import io.cloudevents.CloudEventData;
  */
 final class EventJson {
 
+    // for converting trees only; parsing goes through the limits' mapper
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<CloudEventLimits, ObjectMapper> MAPPERS = new ConcurrentHashMap<>();
 
     private final boolean changeEvents;
+    // event data is sender input: parsed within the same Jackson limits as the readers
+    private final ObjectMapper mapper;
     private final Map<CloudEvent, JsonNode> objects = new IdentityHashMap<>();
 
     /** @param changeEvents unwrap Debezium-style change events (upsert mode) */
-    EventJson(boolean changeEvents) {
+    EventJson(boolean changeEvents, CloudEventLimits limits) {
         this.changeEvents = changeEvents;
+        this.mapper = MAPPERS.computeIfAbsent(limits, l -> {
+            ObjectMapper mapper = new ObjectMapper();
+            mapper.getFactory().setStreamReadConstraints(l.streamReadConstraints());
+            return mapper;
+        });
     }
 
     /** The event's data as a JSON object, or null when it is not JSON or not an object. */
@@ -69,8 +81,8 @@ final class EventJson {
     }
 
     /** @throws IncompatibleSchemaException naming the first event whose op is not c, r, u or d */
-    static void requireKnownOps(List<?> rows) {
-        EventJson json = new EventJson(true);
+    static void requireKnownOps(List<?> rows, CloudEventLimits limits) {
+        EventJson json = new EventJson(true, limits);
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i) instanceof CloudEvent event) {
                 try {
@@ -92,14 +104,14 @@ final class EventJson {
         return data != null && data.path("op").isTextual() && (data.has("after") || data.has("before"));
     }
 
-    private static JsonNode parse(CloudEvent event) {
+    private JsonNode parse(CloudEvent event) {
         CloudEventData data = event.getData();
         if (data == null
                 || !(data instanceof JsonEventData || JsonEventData.isJsonMediaType(event.getDataContentType()))) {
             return null;
         }
         try {
-            JsonNode node = JSON.readTree(data.toBytes());
+            JsonNode node = mapper.readTree(data.toBytes());
             return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
             return null; // not an object: it stays in the data column only

@@ -3,6 +3,7 @@ package dev.floe.camel.iceberg;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
@@ -13,6 +14,8 @@ import org.apache.iceberg.catalog.Catalog;
 @Configurer
 @UriParams
 public class IcebergConfiguration implements Cloneable {
+
+    static final String DEFAULT_INFERRED_COLUMN_PATTERN = "[A-Za-z0-9_][A-Za-z0-9_-]{0,127}";
 
     @UriParam
     @Metadata(autowired = true)
@@ -55,6 +58,28 @@ public class IcebergConfiguration implements Cloneable {
     private long commitRetryDelay = 200;
     @UriParam(label = "advanced", defaultValue = "60000")
     private long commitReconcileTimeout = 60_000;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_ATTRIBUTE_BYTES)
+    private int maxAttributeBytes = CloudEventLimits.DEFAULT_MAX_ATTRIBUTE_BYTES;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_EXTENSIONS)
+    private int maxExtensions = CloudEventLimits.DEFAULT_MAX_EXTENSIONS;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_ATTRIBUTES_BYTES)
+    private int maxAttributesBytes = CloudEventLimits.DEFAULT_MAX_ATTRIBUTES_BYTES;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_DATA_BASE64_LENGTH)
+    private int maxDataBase64Length = CloudEventLimits.DEFAULT_MAX_DATA_BASE64_LENGTH;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_JSON_DEPTH)
+    private int maxJsonDepth = CloudEventLimits.DEFAULT_MAX_JSON_DEPTH;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_JSON_STRING_LENGTH)
+    private int maxJsonStringLength = CloudEventLimits.DEFAULT_MAX_JSON_STRING_LENGTH;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_JSON_NUMBER_LENGTH)
+    private int maxJsonNumberLength = CloudEventLimits.DEFAULT_MAX_JSON_NUMBER_LENGTH;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_JSON_NAME_LENGTH)
+    private int maxJsonNameLength = CloudEventLimits.DEFAULT_MAX_JSON_NAME_LENGTH;
+    @UriParam(label = "limits", defaultValue = "" + CloudEventLimits.DEFAULT_MAX_JSON_DOCUMENT_LENGTH)
+    private long maxJsonDocumentLength = CloudEventLimits.DEFAULT_MAX_JSON_DOCUMENT_LENGTH;
+    @UriParam(label = "limits", defaultValue = "500")
+    private int maxInferredColumns = 500;
+    @UriParam(label = "limits", defaultValue = DEFAULT_INFERRED_COLUMN_PATTERN)
+    private String inferredColumnPattern = DEFAULT_INFERRED_COLUMN_PATTERN;
 
     public Catalog getCatalog() {
         return catalog;
@@ -297,6 +322,138 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setCommitReconcileTimeout(long commitReconcileTimeout) {
         this.commitReconcileTimeout = commitReconcileTimeout;
+    }
+
+    public int getMaxAttributeBytes() {
+        return maxAttributeBytes;
+    }
+
+    /**
+     * The most UTF-8 bytes of one CloudEvent attribute value (id, source, type, subject, dataschema, datacontenttype,
+     * time, each extension). Caps what a sender can pin in memory, e.g. in the dedup window; more is refused.
+     */
+    public void setMaxAttributeBytes(int maxAttributeBytes) {
+        this.maxAttributeBytes = maxAttributeBytes;
+    }
+
+    public int getMaxExtensions() {
+        return maxExtensions;
+    }
+
+    /**
+     * The most extension attributes one CloudEvent may carry; more is refused.
+     */
+    public void setMaxExtensions(int maxExtensions) {
+        this.maxExtensions = maxExtensions;
+    }
+
+    public int getMaxAttributesBytes() {
+        return maxAttributesBytes;
+    }
+
+    /**
+     * The most UTF-8 bytes of all attribute names and values of one CloudEvent together; more is refused.
+     */
+    public void setMaxAttributesBytes(int maxAttributesBytes) {
+        this.maxAttributesBytes = maxAttributesBytes;
+    }
+
+    public int getMaxDataBase64Length() {
+        return maxDataBase64Length;
+    }
+
+    /**
+     * The most characters of a {@code data_base64} member (base64 of 1 MiB by default), checked before decoding.
+     */
+    public void setMaxDataBase64Length(int maxDataBase64Length) {
+        this.maxDataBase64Length = maxDataBase64Length;
+    }
+
+    public int getMaxJsonDepth() {
+        return maxJsonDepth;
+    }
+
+    /**
+     * The deepest nesting of objects and arrays in JSON a sender writes (events, batches, JSON data).
+     */
+    public void setMaxJsonDepth(int maxJsonDepth) {
+        this.maxJsonDepth = maxJsonDepth;
+    }
+
+    public int getMaxJsonStringLength() {
+        return maxJsonStringLength;
+    }
+
+    /**
+     * The longest JSON string value (characters) in JSON a sender writes.
+     */
+    public void setMaxJsonStringLength(int maxJsonStringLength) {
+        this.maxJsonStringLength = maxJsonStringLength;
+    }
+
+    public int getMaxJsonNumberLength() {
+        return maxJsonNumberLength;
+    }
+
+    /**
+     * The most characters of one JSON number in JSON a sender writes (huge numbers are slow to parse).
+     */
+    public void setMaxJsonNumberLength(int maxJsonNumberLength) {
+        this.maxJsonNumberLength = maxJsonNumberLength;
+    }
+
+    public int getMaxJsonNameLength() {
+        return maxJsonNameLength;
+    }
+
+    /**
+     * The longest JSON member name (characters) in JSON a sender writes.
+     */
+    public void setMaxJsonNameLength(int maxJsonNameLength) {
+        this.maxJsonNameLength = maxJsonNameLength;
+    }
+
+    public long getMaxJsonDocumentLength() {
+        return maxJsonDocumentLength;
+    }
+
+    /**
+     * The most bytes of one JSON document a sender writes: a structured event, a batch, or JSON data in binary mode.
+     */
+    public void setMaxJsonDocumentLength(long maxJsonDocumentLength) {
+        this.maxJsonDocumentLength = maxJsonDocumentLength;
+    }
+
+    public int getMaxInferredColumns() {
+        return maxInferredColumns;
+    }
+
+    /**
+     * With schemaMode=inferred, the most typed columns (nested fields included) the payload column of a table may
+     * gain by inference: every new JSON member name becomes a permanent column, so a sender could otherwise grow the
+     * schema without end. An event that would pass it is refused and nothing of it is written.
+     */
+    public void setMaxInferredColumns(int maxInferredColumns) {
+        this.maxInferredColumns = maxInferredColumns;
+    }
+
+    public String getInferredColumnPattern() {
+        return inferredColumnPattern;
+    }
+
+    /**
+     * With schemaMode=inferred, the regular expression every JSON member name must match to become a column. The
+     * default (letters, digits, underscore and hyphen, at most 128, not starting with a hyphen) keeps out empty names,
+     * dots (which Iceberg reads as a path) and control characters; an event with another name is refused.
+     */
+    public void setInferredColumnPattern(String inferredColumnPattern) {
+        this.inferredColumnPattern = inferredColumnPattern;
+    }
+
+    /** The caps on CloudEvents that these options set. */
+    public CloudEventLimits limits() {
+        return new CloudEventLimits(maxAttributeBytes, maxExtensions, maxAttributesBytes, maxDataBase64Length,
+                maxJsonDepth, maxJsonStringLength, maxJsonNumberLength, maxJsonNameLength, maxJsonDocumentLength);
     }
 
     public IcebergConfiguration copy() {

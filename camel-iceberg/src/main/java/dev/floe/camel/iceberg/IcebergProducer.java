@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
+import io.cloudevents.CloudEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -46,7 +48,9 @@ public class IcebergProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException(
                         "Invalid batch id '" + batchId + "': must be non-empty, without commas");
             }
-            batch = new PendingBatch(exchange, callback, batchId, flatten(in.getMandatoryBody(List.class)),
+            List<?> rows = flatten(in.getMandatoryBody(List.class));
+            requireWithinLimits(rows);
+            batch = new PendingBatch(exchange, callback, batchId, rows,
                     in.getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class));
         } catch (Exception e) {
             exchange.setException(e);
@@ -76,6 +80,16 @@ public class IcebergProducer extends DefaultAsyncProducer {
             return true;
         }
         return false;
+    }
+
+    /** Events built by the user's own code meet the same caps as those the readers read: nothing unbounded is kept. */
+    private void requireWithinLimits(List<?> rows) {
+        CloudEventLimits limits = getEndpoint().getConfiguration().limits();
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i) instanceof CloudEvent event) {
+                limits.requireWithin(event, "/" + i + "/");
+            }
+        }
     }
 
     /** A List of Lists (Camel's grouped-body aggregation of event lists) is one batch of all their rows. */

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.iceberg.UpdateSchema;
@@ -28,10 +29,24 @@ final class PayloadSchemas {
 
     /** The struct type of a JSON object; fields whose type cannot be told yet (null, []) are left out. */
     static Types.StructType infer(JsonNode object) {
+        return infer(object, null, "");
+    }
+
+    /**
+     * As {@link #infer(JsonNode)}, with every member name that becomes a column checked against {@code names}.
+     *
+     * @throws IncompatibleSchemaException naming the first member whose name does not match
+     */
+    static Types.StructType infer(JsonNode object, Pattern names, String path) {
         List<Types.NestedField> fields = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> field = it.next();
-            Type type = inferValue(field.getValue(), field.getKey());
+            String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            if (names != null && !names.matcher(field.getKey()).matches()) {
+                throw new IncompatibleSchemaException("field 'data." + clip(printable(fieldPath))
+                        + "' cannot become a column: its name does not match the inferredColumnPattern " + names);
+            }
+            Type type = inferValue(field.getValue(), fieldPath, names);
             if (type != null) {
                 fields.add(Types.NestedField.optional(IDS.incrementAndGet(), field.getKey(), type));
             }
@@ -39,7 +54,7 @@ final class PayloadSchemas {
         return Types.StructType.of(fields);
     }
 
-    private static Type inferValue(JsonNode value, String path) {
+    private static Type inferValue(JsonNode value, String path, Pattern names) {
         switch (value.getNodeType()) {
             case BOOLEAN :
                 return Types.BooleanType.get();
@@ -53,11 +68,11 @@ final class PayloadSchemas {
             case STRING :
                 return Types.StringType.get();
             case OBJECT :
-                return infer(value);
+                return infer(value, names, path);
             case ARRAY :
                 Type element = null;
                 for (JsonNode item : value) {
-                    Type itemType = inferValue(item, path + "[]");
+                    Type itemType = inferValue(item, path + "[]", names);
                     element = element == null
                             ? itemType
                             : itemType == null ? element : merge(element, itemType, path + "[]");
@@ -163,6 +178,40 @@ final class PayloadSchemas {
             }
         }
         return missing;
+    }
+
+    /** How many columns a payload type holds: every field, nested ones (in structs and lists of structs) included. */
+    static int columnCount(Type type) {
+        if (type.isStructType()) {
+            int count = 0;
+            for (Types.NestedField field : type.asStructType().fields()) {
+                count += 1 + columnCount(field.type());
+            }
+            return count;
+        }
+        if (type.isListType()) {
+            return columnCount(type.asListType().elementType());
+        }
+        if (type.isMapType()) {
+            return columnCount(type.asMapType().valueType());
+        }
+        return 0;
+    }
+
+    private static String printable(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
+    }
+
+    private static String clip(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
     }
 
     private static int indexOf(List<Types.NestedField> fields, String name) {

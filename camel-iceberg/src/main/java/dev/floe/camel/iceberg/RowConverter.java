@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import org.apache.iceberg.Schema;
@@ -35,7 +36,7 @@ final class RowConverter {
     private final EventJson json;
 
     RowConverter(Schema schema, OffsetDateTime ingestTime) {
-        this(schema, ingestTime, new EventJson(false));
+        this(schema, ingestTime, new EventJson(false, CloudEventLimits.DEFAULTS));
     }
 
     RowConverter(Schema schema, OffsetDateTime ingestTime, EventJson json) {

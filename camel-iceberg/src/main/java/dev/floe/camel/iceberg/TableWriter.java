@@ -10,6 +10,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,6 +46,8 @@ final class TableWriter {
     private long refreshedAt;
     // the table's dedup window, shared with every writer of the table in this process; null when off
     private final RecentEvents recent;
+    // what a JSON member name must look like to become an inferred column
+    private final Pattern columnNames;
     // for validation: the payload type of the table merged with every batch validated so far
     private Types.StructType accepted = Types.StructType.of();
     private long acceptedAt = System.nanoTime();
@@ -53,6 +56,7 @@ final class TableWriter {
     TableWriter(IcebergEndpoint endpoint, TableIdentifier id) {
         this.endpoint = endpoint;
         this.conf = endpoint.getConfiguration();
+        this.columnNames = Pattern.compile(conf.getInferredColumnPattern());
         this.id = id;
         this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay(),
                 conf.getCommitReconcileTimeout());
@@ -70,7 +74,7 @@ final class TableWriter {
         Map<PendingBatch, Integer> rows = new IdentityHashMap<>();
         Map<PendingBatch, RuntimeException> failures = new IdentityHashMap<>();
         Table current;
-        EventJson json = new EventJson(upsert());
+        EventJson json = new EventJson(upsert(), conf.limits());
         try {
             current = currentTable(group.get(0).batchId());
             if (inferred()) {
@@ -158,7 +162,7 @@ final class TableWriter {
     void validate(List<?> rows) {
         if (upsert()) {
             // an upsert's op is checked where the event is read, so a bad one fails alone, not its whole commit
-            EventJson.requireKnownOps(rows);
+            EventJson.requireKnownOps(rows, conf.limits());
         }
         if (!inferred() && !"declared".equals(conf.getSchemaMode())) {
             return; // the envelope layout takes any CloudEvent
@@ -186,7 +190,9 @@ final class TableWriter {
             } catch (IncompatibleSchemaException e) {
                 accepted = table; // something accepted here never committed and the table went another way
             }
-            Types.StructType widened = PayloadSchemas.merge(accepted, inferBatch(rows, new EventJson(upsert())));
+            Types.StructType widened = PayloadSchemas.merge(accepted,
+                    inferBatch(rows, new EventJson(upsert(), conf.limits())));
+            requireColumnCap(widened);
             if (!widened.equals(accepted)) {
                 accepted = widened;
                 acceptedAt = now;
@@ -260,7 +266,9 @@ final class TableWriter {
         Types.StructType target = payload;
         for (PendingBatch batch : group) {
             try {
-                target = PayloadSchemas.merge(target, inferBatch(batch.rows(), json));
+                Types.StructType widened = PayloadSchemas.merge(target, inferBatch(batch.rows(), json));
+                requireColumnCap(widened);
+                target = widened;
             } catch (IncompatibleSchemaException e) {
                 failures.put(batch, new IcebergWriteException(id, batch.batchId(), "convert", e));
             }
@@ -293,12 +301,22 @@ final class TableWriter {
         return payload == null ? Types.StructType.of() : payload.type().asStructType();
     }
 
-    private static Types.StructType inferBatch(List<?> rows, EventJson json) {
+    /** Every new JSON member would become a permanent column: the table may gain only so many. */
+    private void requireColumnCap(Types.StructType payload) {
+        int columns = PayloadSchemas.columnCount(payload);
+        if (columns > conf.getMaxInferredColumns()) {
+            throw new IncompatibleSchemaException("the events would give the table " + columns
+                    + " inferred columns, more than the limit maxInferredColumns (" + conf.getMaxInferredColumns()
+                    + ")");
+        }
+    }
+
+    private Types.StructType inferBatch(List<?> rows, EventJson json) {
         Types.StructType merged = Types.StructType.of();
         for (Object row : rows) {
             JsonNode data = row instanceof CloudEvent event ? json.payload(event) : null;
             if (data != null) {
-                merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data));
+                merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data, columnNames, ""));
             }
         }
         return merged;

@@ -1,8 +1,6 @@
 package dev.floe.camel.iceberg;
 
 import java.io.IOException;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
@@ -20,7 +18,8 @@ import org.apache.iceberg.types.Types;
 /**
  * Writes upserts and deletes as Iceberg row-level changes: an upsert is an equality delete of the key plus an insert,
  * a delete is the equality delete alone (a key written earlier in the same batch is removed by a position delete).
- * One delta writer per partition, through Iceberg's own BaseEqualityDeltaWriter.
+ * One delta writer per partition, through Iceberg's own BaseEqualityDeltaWriter, open one partition at a time: rows
+ * arrive clustered by partition.
  */
 final class UpsertWriter extends BaseTaskWriter<Record> {
 
@@ -29,7 +28,9 @@ final class UpsertWriter extends BaseTaskWriter<Record> {
     private final PartitionKey partitionKey;
     private final InternalRecordWrapper rowWrapper;
     private final InternalRecordWrapper keyWrapper;
-    private final Map<StructLike, KeyedWriter> writers = new HashMap<>();
+    // one partition's delta writer at a time, whatever the number of partitions in the batch
+    private KeyedWriter current;
+    private PartitionKey currentPartition;
 
     UpsertWriter(Table table, FileFormat format, FileWriterFactory<Record> files, OutputFileFactory outputs,
             long target,
@@ -54,18 +55,21 @@ final class UpsertWriter extends BaseTaskWriter<Record> {
         writerFor(row).deleteKey(key(row));
     }
 
-    private KeyedWriter writerFor(Record row) {
+    private KeyedWriter writerFor(Record row) throws IOException {
         if (spec().isUnpartitioned()) {
-            return writers.computeIfAbsent(partitionKey, k -> new KeyedWriter(null));
+            if (current == null) {
+                current = new KeyedWriter(null);
+            }
+            return current;
         }
         partitionKey.partition(rowWrapper.wrap(row));
-        KeyedWriter writer = writers.get(partitionKey);
-        if (writer == null) {
-            PartitionKey copy = partitionKey.copy();
-            writer = new KeyedWriter(copy);
-            writers.put(copy, writer);
+        if (current == null || !partitionKey.equals(currentPartition)) {
+            // rows come clustered by partition (DataFileWriter.clustered): the previous partition is complete
+            close();
+            currentPartition = partitionKey.copy();
+            current = new KeyedWriter(currentPartition);
         }
-        return writer;
+        return current;
     }
 
     private Record key(Record row) {
@@ -86,10 +90,12 @@ final class UpsertWriter extends BaseTaskWriter<Record> {
 
     @Override
     public void close() throws IOException {
-        for (KeyedWriter writer : writers.values()) {
-            writer.close();
+        if (current != null) {
+            KeyedWriter closing = current;
+            current = null;
+            currentPartition = null;
+            closing.close();
         }
-        writers.clear();
     }
 
     private final class KeyedWriter extends BaseEqualityDeltaWriter {

@@ -75,6 +75,15 @@ public final class BinaryModeReader {
      * @throws InvalidCloudEventException listing every violation
      */
     public static CloudEvent read(Map<String, Object> headers, Binding binding, String contentType, byte[] body) {
+        return read(headers, binding, contentType, body, CloudEventLimits.DEFAULTS);
+    }
+
+    /**
+     * @throws InvalidCloudEventException listing every violation, an {@link EventLimitExceededException} when over a
+     *                                    cap
+     */
+    public static CloudEvent read(Map<String, Object> headers, Binding binding, String contentType, byte[] body,
+            CloudEventLimits limits) {
         Map<String, Object> attributes = new LinkedHashMap<>();
         List<Violation> violations = new ArrayList<>();
         for (Map.Entry<String, Object> header : headers.entrySet()) {
@@ -89,6 +98,9 @@ public final class BinaryModeReader {
                     continue;
                 }
                 value = values.get(0);
+            }
+            if (value == null) {
+                continue; // a Kafka header or AMQP property without a value: unset, as null is in JSON
             }
             try {
                 String text = value instanceof byte[] bytes && binding.bytesAreUtf8() ? utf8(bytes) : canonical(value);
@@ -107,12 +119,12 @@ public final class BinaryModeReader {
         CloudEventData data = null;
         if (body != null && body.length > 0) {
             data = JsonEventData.isJsonMediaType(contentType)
-                    ? JsonEventReader.jsonData(body, "data")
+                    ? JsonEventReader.jsonData(body, "data", limits)
                     : BytesCloudEventData.wrap(body);
         }
-        CloudEvent event = EventAttributes.build(attributes, data, "", violations);
+        CloudEvent event = EventAttributes.build(attributes, data, "", violations, limits);
         if (!violations.isEmpty()) {
-            throw new InvalidCloudEventException(violations);
+            throw InvalidCloudEventException.of(violations);
         }
         return event;
     }

@@ -19,12 +19,17 @@ public final class CloudEventMessages {
     private CloudEventMessages() {
     }
 
+    /** Reads with the limits of the message's Camel context ({@link CloudEventLimits#of(org.apache.camel.CamelContext)}). */
+    public static List<CloudEvent> read(Message message, BinaryModeReader.Binding binding) {
+        return read(message, binding, CloudEventLimits.of(message));
+    }
+
     /**
-     * @throws InvalidCloudEventException when the message is a CloudEvent that breaks the spec
+     * @throws InvalidCloudEventException when the message is a CloudEvent that breaks the spec or a limit
      * @throws UnsupportedFormatException when it is not a CloudEvent in a format Floe reads
      */
     @SuppressWarnings("unchecked")
-    public static List<CloudEvent> read(Message message, BinaryModeReader.Binding binding) {
+    public static List<CloudEvent> read(Message message, BinaryModeReader.Binding binding, CloudEventLimits limits) {
         Object body = message.getBody();
         if (body instanceof CloudEvent event) {
             return List.of(event);
@@ -40,7 +45,7 @@ public final class CloudEventMessages {
         String mediaType = mediaType(contentType);
         if (mediaType.equals(STRUCTURED)) {
             requireUtf8(contentType);
-            return List.of(JsonEventReader.readEvent(bytes));
+            return List.of(JsonEventReader.readEvent(bytes, limits));
         }
         if (mediaType.equals(BATCH)) {
             if (!binding.batchedMode()) {
@@ -48,14 +53,14 @@ public final class CloudEventMessages {
                         + " protocol binding: send one event per message");
             }
             requireUtf8(contentType);
-            return JsonEventReader.readBatch(bytes);
+            return JsonEventReader.readBatch(bytes, limits);
         }
         if (mediaType.startsWith("application/cloudevents")) {
             throw new UnsupportedFormatException("event format '" + mediaType + "' is not supported: send " + STRUCTURED
                     + ", " + BATCH + " or binary mode");
         }
         if (BinaryModeReader.hasAttributes(message.getHeaders(), binding)) {
-            return List.of(BinaryModeReader.read(message.getHeaders(), binding, contentType, bytes));
+            return List.of(BinaryModeReader.read(message.getHeaders(), binding, contentType, bytes, limits));
         }
         throw new UnsupportedFormatException("not a CloudEvent: send binary mode (" + binding.prefixes().get(0)
                 + "specversion, id, source and type) or content type " + STRUCTURED + " or "

@@ -43,6 +43,15 @@ public final class EventAttributes {
      */
     public static CloudEvent build(Map<String, Object> attributes, CloudEventData data, String where,
             List<Violation> violations) {
+        return build(attributes, data, where, violations, CloudEventLimits.DEFAULTS);
+    }
+
+    /** As {@link #build(Map, CloudEventData, String, List)}, first checking the attributes against the caps. */
+    public static CloudEvent build(Map<String, Object> attributes, CloudEventData data, String where,
+            List<Violation> violations, CloudEventLimits limits) {
+        if (!limits.check(attributes, where, violations)) {
+            return null; // over a cap: not worth checking further, nor echoing back
+        }
         int before = violations.size();
         CloudEventBuilder builder = CloudEventBuilder.v1();
         String specversion = string(attributes, "specversion");

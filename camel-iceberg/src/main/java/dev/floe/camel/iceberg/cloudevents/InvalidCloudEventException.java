@@ -19,6 +19,13 @@ public class InvalidCloudEventException extends RuntimeException {
         this(List.of(new Violation(attribute, reason)));
     }
 
+    /** The exception for these violations: an {@link EventLimitExceededException} when any is over a cap. */
+    public static InvalidCloudEventException of(List<Violation> violations) {
+        return violations.stream().anyMatch(Violation::limit)
+                ? new EventLimitExceededException(violations)
+                : new InvalidCloudEventException(violations);
+    }
+
     public List<Violation> violations() {
         return violations;
     }

@@ -1,0 +1,188 @@
+package dev.floe.camel.iceberg.cloudevents;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.floe.camel.iceberg.IcebergComponent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Component;
+import org.apache.camel.Message;
+
+/**
+ * Caps on everything a sender controls in one CloudEvent: each attribute's size, the number of extensions, all
+ * attributes together, {@code data_base64}, and the shape of JSON input (Jackson's {@link StreamReadConstraints}).
+ * Sizes are UTF-8 bytes. A value over a cap is refused with an {@link EventLimitExceededException} naming the cap.
+ *
+ * @param maxAttributeBytes      each attribute value (id, source, type, subject, dataschema, datacontenttype, time and
+ *                               every extension)
+ * @param maxExtensions          extension attributes per event
+ * @param maxAttributesBytes     all attribute names and values of one event together
+ * @param maxDataBase64Length    characters of a {@code data_base64} member (about 4/3 of the bytes it holds)
+ * @param maxJsonDepth           nesting of JSON objects and arrays
+ * @param maxJsonStringLength    one JSON string value
+ * @param maxJsonNumberLength    digits of one JSON number
+ * @param maxJsonNameLength      one JSON member name
+ * @param maxJsonDocumentLength  one JSON document (a structured event, a batch, or JSON data in binary mode)
+ */
+public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int maxAttributesBytes,
+        int maxDataBase64Length, int maxJsonDepth, int maxJsonStringLength, int maxJsonNumberLength,
+        int maxJsonNameLength, long maxJsonDocumentLength) {
+
+    public static final int DEFAULT_MAX_ATTRIBUTE_BYTES = 2048;
+    public static final int DEFAULT_MAX_EXTENSIONS = 32;
+    public static final int DEFAULT_MAX_ATTRIBUTES_BYTES = 16384;
+    /** base64 of 1 MiB, the default body size of every source */
+    public static final int DEFAULT_MAX_DATA_BASE64_LENGTH = 1398104;
+    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
+    public static final int DEFAULT_MAX_JSON_STRING_LENGTH = 2097152;
+    public static final int DEFAULT_MAX_JSON_NUMBER_LENGTH = 100;
+    public static final int DEFAULT_MAX_JSON_NAME_LENGTH = 256;
+    public static final long DEFAULT_MAX_JSON_DOCUMENT_LENGTH = 16777216;
+
+    public static final CloudEventLimits DEFAULTS = new CloudEventLimits(DEFAULT_MAX_ATTRIBUTE_BYTES,
+            DEFAULT_MAX_EXTENSIONS, DEFAULT_MAX_ATTRIBUTES_BYTES, DEFAULT_MAX_DATA_BASE64_LENGTH,
+            DEFAULT_MAX_JSON_DEPTH, DEFAULT_MAX_JSON_STRING_LENGTH, DEFAULT_MAX_JSON_NUMBER_LENGTH,
+            DEFAULT_MAX_JSON_NAME_LENGTH, DEFAULT_MAX_JSON_DOCUMENT_LENGTH);
+
+    public CloudEventLimits {
+        if (maxAttributeBytes < 1 || maxExtensions < 0 || maxAttributesBytes < 1 || maxDataBase64Length < 0
+                || maxJsonDepth < 1 || maxJsonStringLength < 1 || maxJsonNumberLength < 1 || maxJsonNameLength < 1
+                || maxJsonDocumentLength < 1) {
+            // not "+ this": the fields are not assigned yet in a compact constructor
+            throw new IllegalArgumentException("CloudEvent limits must be positive (maxExtensions and "
+                    + "maxDataBase64Length may be 0): " + List.of(maxAttributeBytes, maxExtensions, maxAttributesBytes,
+                            maxDataBase64Length, maxJsonDepth, maxJsonStringLength, maxJsonNumberLength,
+                            maxJsonNameLength, maxJsonDocumentLength));
+        }
+    }
+
+    /**
+     * The limits that apply in a Camel context: a {@code CloudEventLimits} bean in its registry (how the Floe
+     * application sets them), else the options of its {@code iceberg} component, else the defaults.
+     */
+    public static CloudEventLimits of(CamelContext context) {
+        if (context == null) {
+            return DEFAULTS;
+        }
+        CloudEventLimits bound = context.getRegistry().findSingleByType(CloudEventLimits.class);
+        if (bound != null) {
+            return bound;
+        }
+        Component iceberg = context.hasComponent("iceberg");
+        if (iceberg instanceof IcebergComponent component) {
+            return component.getConfiguration().limits();
+        }
+        return DEFAULTS;
+    }
+
+    /** The limits of the context a message belongs to (see {@link #of(CamelContext)}). */
+    static CloudEventLimits of(Message message) {
+        if (message instanceof CamelContextAware aware && aware.getCamelContext() != null) {
+            return of(aware.getCamelContext());
+        }
+        return message.getExchange() == null ? DEFAULTS : of(message.getExchange().getContext());
+    }
+
+    /** Jackson's read constraints for sender input: every parser of such input is built from these. */
+    public StreamReadConstraints streamReadConstraints() {
+        return StreamReadConstraints.builder()
+                .maxNestingDepth(maxJsonDepth)
+                .maxStringLength(maxJsonStringLength)
+                .maxNumberLength(maxJsonNumberLength)
+                .maxNameLength(maxJsonNameLength)
+                .maxDocumentLength(maxJsonDocumentLength)
+                .build();
+    }
+
+    /** A mapper that reads sender input within these limits; duplicate member names are an error. */
+    public ObjectMapper newMapper() {
+        ObjectMapper mapper = JsonMapper.builder()
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        mapper.getFactory().setStreamReadConstraints(streamReadConstraints());
+        return mapper;
+    }
+
+    /**
+     * Checks the attributes of one event against the caps; adds a violation per broken cap.
+     *
+     * @return true when every cap holds
+     */
+    boolean check(Map<String, Object> attributes, String where, List<Violation> violations) {
+        int before = violations.size();
+        long total = 0;
+        int extensions = 0;
+        for (Map.Entry<String, Object> e : attributes.entrySet()) {
+            String name = e.getKey();
+            long nameBytes = utf8Length(name);
+            long valueBytes = e.getValue() == null ? 0 : utf8Length(e.getValue().toString());
+            total += nameBytes + valueBytes;
+            if (!EventAttributes.isContextAttribute(name)) {
+                extensions++;
+            }
+            if (valueBytes > maxAttributeBytes || nameBytes > maxAttributeBytes) {
+                violations.add(Violation.limit(where + EventAttributes.clip(name), "the attribute has "
+                        + Math.max(valueBytes, nameBytes) + " bytes, more than "
+                        + named("maxAttributeBytes", maxAttributeBytes)));
+            }
+        }
+        if (extensions > maxExtensions) {
+            violations.add(Violation.limit(where.isEmpty() ? "/" : where, "the event has " + extensions
+                    + " extension attributes, more than " + named("maxExtensions", maxExtensions)));
+        }
+        if (total > maxAttributesBytes) {
+            violations.add(Violation.limit(where.isEmpty() ? "/" : where, "the attributes have " + total
+                    + " bytes together, more than " + named("maxAttributesBytes", maxAttributesBytes)));
+        }
+        return violations.size() == before;
+    }
+
+    /**
+     * Checks the attributes of an event built elsewhere (by a user's code, not a reader of this package).
+     *
+     * @throws EventLimitExceededException naming the limit
+     */
+    public void requireWithin(io.cloudevents.CloudEvent event, String where) {
+        Map<String, Object> attributes = new java.util.LinkedHashMap<>();
+        for (String name : event.getAttributeNames()) {
+            attributes.put(name, event.getAttribute(name));
+        }
+        for (String name : event.getExtensionNames()) {
+            attributes.put(name, event.getExtension(name));
+        }
+        List<Violation> violations = new java.util.ArrayList<>();
+        if (!check(attributes, where, violations)) {
+            throw new EventLimitExceededException(violations);
+        }
+    }
+
+    /** UTF-8 length without encoding: counting is enough to judge a cap. */
+    static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** How a message names a limit: its option name (README "Limits" maps it to the floe.limits key) and value. */
+    static String named(String limit, long value) {
+        return "the limit " + limit + " (" + value + ")";
+    }
+}
