@@ -28,7 +28,7 @@ import org.apache.camel.support.DefaultExchange;
  * Whatever a sender writes, the shared readers return valid events or throw one of their own exceptions, which every
  * source maps to a 4xx or a dead letter: never anything else (a 5xx, a replay loop).
  */
-class ReaderProperties {
+class ReaderPropertiesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -122,7 +122,7 @@ class ReaderProperties {
                 Arbitraries.doubles().map(d -> (JsonNode) NODES.numberNode(d)),
                 Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(3000)
                         .map(digits -> (JsonNode) NODES.numberNode(new java.math.BigInteger(digits))));
-        Arbitrary<JsonNode> nested = Arbitraries.integers().between(1, 900).map(ReaderProperties::deep);
+        Arbitrary<JsonNode> nested = Arbitraries.integers().between(1, 900).map(ReaderPropertiesTest::deep);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(5, text),
                 net.jqwik.api.Tuple.of(2, number),
