@@ -286,6 +286,14 @@ public interface FloeConfig {
 
     Authorization authorization();
 
+    Management management();
+
+    interface Management {
+
+        /** The management port's bind address (probes, metrics): quarkus.management.host follows it. */
+        String host();
+    }
+
     /**
      * Who may send which events to which table (README "Security"), checked per event after routing and before
      * anything is admitted. No grants: any sender that passed authentication may send anything.
