@@ -218,6 +218,26 @@ class IngestSecurityIT {
         assertThat(rows("secure.events", p)).isEmpty();
     }
 
+    @Test
+    void tokensStayOutOfLogsMetricsAndAnswers() throws Exception {
+        String jwt = signed(claims("orders-writer").audience("someone-else").build());
+        String ci = "Bearer " + IngestSecurityResource.CI_TOKEN;
+        String id = "secret-" + UUID.randomUUID();
+        HttpResponse<String> refused = send(jwt, id, "com.example.order.paid");
+        HttpResponse<String> forbidden = send(client("allowed"), ci, id + "-ci", "com.example.audit", "/prod");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:19000/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("floe_events_rejected_total\\{[^}]*reason=\"unauthenticated\"")
+                .containsPattern("floe_events_rejected_total\\{[^}]*reason=\"forbidden\"");
+        String signature = jwt.substring(jwt.lastIndexOf('.') + 1);
+        for (String output : List.of(metrics, refused.body(), refused.headers().map().toString(), forbidden.body(),
+                Files.readString(java.nio.file.Path.of("target/floe-test.log")))) {
+            assertThat(output).doesNotContain(IngestSecurityResource.CI_TOKEN).doesNotContain(signature);
+        }
+    }
+
     private static String event(String id, String type, String source) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"type\":\"" + type
                 + "\",\"data\":{}}";
