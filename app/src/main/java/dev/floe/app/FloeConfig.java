@@ -1,6 +1,5 @@
 package dev.floe.app;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -243,9 +242,9 @@ public interface FloeConfig {
         @WithDefault("TLSv1.3,TLSv1.2")
         List<String> protocols();
 
-        /** How often the files are checked for a change; new connections then get the new certificate. */
-        @WithDefault("10s")
-        Duration reloadInterval();
+        /** How often, at most, the files are checked for a change; new connections then get the new certificate. */
+        @WithDefault("10000")
+        long reloadIntervalMs();
     }
 
     /** Bearer tokens on the ingest port (README "Security"): required as soon as a JWT issuer or token file is set. */
@@ -280,8 +279,8 @@ public interface FloeConfig {
         String principalClaim();
 
         /** Tolerated clock difference for exp and nbf. */
-        @WithDefault("60s")
-        Duration clockSkew();
+        @WithDefault("60")
+        int clockSkewSeconds();
     }
 
     Authorization authorization();
@@ -291,6 +290,7 @@ public interface FloeConfig {
     interface Management {
 
         /** The management port's bind address (probes, metrics): quarkus.management.host follows it. */
+        @WithDefault("127.0.0.1")
         String host();
     }
 

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,7 +36,7 @@ import jakarta.inject.Singleton;
 
 /**
  * The ingest port's TLS: a Netty {@link SslContext} built from PEM files or a keystore, rebuilt when their content
- * changes (checked at most every {@code floe.http.tls.reload-interval}, on a new connection), so a renewed certificate
+ * changes (checked at most every {@code floe.http.tls.reload-interval-ms}, on a new connection), so a renewed certificate
  * is served to new connections without a restart. A file that cannot be read keeps the previous context.
  * <p>
  * Camel's {@code sslContextParameters} builds its context once per consumer, hence this holder.
@@ -68,7 +69,7 @@ public class IngestTls {
         }
         filesDigest = digest();
         context = build(); // a bad configuration fails the start
-        nextCheckNanos = System.nanoTime() + tls.reloadInterval().toNanos();
+        nextCheckNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tls.reloadIntervalMs());
     }
 
     public boolean enabled() {
@@ -86,7 +87,7 @@ public class IngestTls {
         if (now - nextCheckNanos < 0) {
             return;
         }
-        nextCheckNanos = now + tls.reloadInterval().toNanos();
+        nextCheckNanos = now + TimeUnit.MILLISECONDS.toNanos(tls.reloadIntervalMs());
         try {
             byte[] digest = digest();
             if (!MessageDigest.isEqual(digest, filesDigest)) {

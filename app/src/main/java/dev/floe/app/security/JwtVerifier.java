@@ -65,7 +65,7 @@ final class JwtVerifier {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, this::selectKeys));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", config.principalClaim()));
-        claims.setMaxClockSkew((int) config.clockSkew().toSeconds());
+        claims.setMaxClockSkew(config.clockSkewSeconds());
         processor.setJWTClaimsSetVerifier(claims);
     }
 

@@ -72,7 +72,7 @@ public class IngestSecurityResource implements QuarkusTestResourceLifecycleManag
             c.put("floe.http.tls.key-file", DIR.resolve("tls.key").toString());
             c.put("floe.http.tls.client-ca-file", certificates.caPem().toString());
             c.put("floe.http.tls.allowed-subjects.sender", ALLOWED_CLIENT);
-            c.put("floe.http.tls.reload-interval", "100ms");
+            c.put("floe.http.tls.reload-interval-ms", "100");
             c.put("floe.http.auth.jwt.issuer", url);
             c.put("floe.http.auth.jwt.audience", AUDIENCE);
             c.put("floe.http.auth.static-tokens-file", DIR.resolve("tokens").toString());

@@ -43,7 +43,7 @@ class IngestTlsIT {
         Path served = dir.resolve("served.p12");
         Files.copy(certificates.store("first"), served);
         IngestTls tls = tls(Map.of("floe.http.tls.enabled", "true", "floe.http.tls.keystore-file", served.toString(),
-                "floe.http.tls.keystore-password", TestCertificates.PASSWORD, "floe.http.tls.reload-interval", "0s"));
+                "floe.http.tls.keystore-password", TestCertificates.PASSWORD, "floe.http.tls.reload-interval-ms", "0"));
 
         EventLoopGroup group = new NioEventLoopGroup(1);
         try {
