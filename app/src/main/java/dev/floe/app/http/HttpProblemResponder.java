@@ -28,8 +28,8 @@ import org.apache.camel.Processor;
 
 /**
  * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 401 no valid bearer token, 403
- * event not allowed for its sender, 405 wrong method, 415 unsupported
- * format, 429 too much pending, 503 commit failed; anything unexpected is a 500 whose detail hides internals.
+ * event not allowed for its sender, 405 wrong method, 415 unsupported format, 429 too much pending, 503 commit failed
+ * (or token keys unavailable); anything unexpected is a 500 whose detail hides internals.
  */
 @ApplicationScoped
 @Named("httpProblemResponder")

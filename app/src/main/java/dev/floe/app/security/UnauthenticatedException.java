@@ -6,7 +6,8 @@ public class UnauthenticatedException extends RuntimeException {
     private final boolean tokenPresent;
 
     public UnauthenticatedException(String message, boolean tokenPresent) {
-        super(message);
+        // the reason can quote the token's own claims: keep what is echoed back short
+        super(message.length() > 200 ? message.substring(0, 200) + "..." : message);
         this.tokenPresent = tokenPresent;
     }
 
