@@ -23,7 +23,9 @@ RUN mkdir -p /deployments/data && chown 185:0 /deployments/data && chmod 0775 /d
     && chmod -R g=u /deployments/routes
 USER 185
 
+# the management port (probes, metrics) on every interface inside the container, for the kubelet's probes
 ENV FLOE_ROUTES_DIR=/deployments/routes \
+    FLOE_MANAGEMENT_HOST=0.0.0.0 \
     FLOE_DATA_DIR=/deployments/data \
     JAVA_APP_JAR=/deployments/quarkus-run.jar \
     JAVA_OPTS_APPEND="-Djava.util.logging.manager=org.jboss.logmanager.LogManager"

@@ -1,6 +1,7 @@
 package dev.floe.app;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -276,6 +277,125 @@ public interface FloeConfig {
          */
         @WithDefault("30s")
         Duration requestReadTimeout();
+
+        Tls tls();
+
+        Auth auth();
+    }
+
+    /** TLS on the ingest port (README "Security"). Off by default. */
+    interface Tls {
+
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The server's certificate chain, PEM. With key-file; or use keystore-file. */
+        Optional<String> certificateFile();
+
+        /** The server's private key, PEM (PKCS#8, unencrypted). */
+        Optional<String> keyFile();
+
+        /** A PKCS12 (or keystore-type) keystore holding the server's key and chain, instead of PEM files. */
+        Optional<String> keystoreFile();
+
+        Optional<String> keystorePassword();
+
+        @WithDefault("PKCS12")
+        String keystoreType();
+
+        /**
+         * Client certificates are required, and must chain to one of these CA certificates (PEM): mutual TLS. Absent:
+         * no client certificate is asked for.
+         */
+        Optional<String> clientCaFile();
+
+        /**
+         * With client-ca-file: only clients whose certificate subject is one of these distinguished names are let in
+         * (keys are labels, values DNs such as CN=orders,O=Example). Empty: any client the CA signed.
+         */
+        Map<String, String> allowedSubjects();
+
+        @WithDefault("TLSv1.3,TLSv1.2")
+        List<String> protocols();
+
+        /** How often, at most, the files are checked for a change; new connections then get the new certificate. */
+        @WithDefault("10000")
+        long reloadIntervalMs();
+    }
+
+    /** Bearer tokens on the ingest port (README "Security"): required as soon as a JWT issuer or token file is set. */
+    interface Auth {
+
+        Jwt jwt();
+
+        /**
+         * A properties file of name=token lines (a mounted Kubernetes Secret); a request bearing one of the tokens is
+         * sent by that name. Re-read when it changes.
+         */
+        Optional<String> staticTokensFile();
+    }
+
+    interface Jwt {
+
+        /** The OIDC issuer: tokens must name it in iss; its keys are found through its discovery document. */
+        Optional<String> issuer();
+
+        /** The JWKS URL, instead of discovering it from the issuer. */
+        Optional<String> jwksUrl();
+
+        /** Tokens must name this in aud. Required with an issuer. */
+        Optional<String> audience();
+
+        /** Accepted signature algorithms: asymmetric only (none and HMAC are refused at start). */
+        @WithDefault("RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512")
+        List<String> algorithms();
+
+        /** The claim that names the sender, for floe.authorization. */
+        @WithDefault("sub")
+        String principalClaim();
+
+        /** Tolerated clock difference for exp and nbf. */
+        @WithDefault("60")
+        int clockSkewSeconds();
+    }
+
+    Authorization authorization();
+
+    Management management();
+
+    interface Management {
+
+        /** The management port's bind address (probes, metrics): quarkus.management.host follows it. */
+        @WithDefault("127.0.0.1")
+        String host();
+    }
+
+    /**
+     * Who may send which events to which table (README "Security"), checked per event after routing and before
+     * anything is admitted. No grants: any sender that passed authentication may send anything.
+     */
+    interface Authorization {
+
+        /** Keyed by a label of your choice. An event is let through when any grant matches it. */
+        Map<String, Grant> grants();
+    }
+
+    interface Grant {
+
+        /** The sender: a JWT principal claim, a static token's name or an mTLS subject DN; globs (*) allowed. */
+        String principal();
+
+        /** CloudEvent type globs. */
+        @WithDefault("*")
+        List<String> types();
+
+        /** CloudEvent source globs. */
+        @WithDefault("*")
+        List<String> sources();
+
+        /** Table identifiers (namespace.table) or globs. */
+        @WithDefault("*")
+        List<String> tables();
     }
 
     /** A batch commits when any limit is reached. */

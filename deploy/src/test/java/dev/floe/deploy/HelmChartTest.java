@@ -33,7 +33,13 @@ class HelmChartTest {
     void defaultsRenderAWorkloadThatFollowsTheRules() throws Exception {
         Map<String, JsonNode> objects = byKind(new Helm(CHART).template().withName("floe").call());
         assertThat(objects).containsOnlyKeys("ConfigMap/floe-routes", "ConfigMap/floe-config", "Service/floe",
-                "Deployment/floe");
+                "Deployment/floe", "NetworkPolicy/floe");
+        // events from anywhere, the management port from Prometheus only
+        JsonNode ingress = objects.get("NetworkPolicy/floe").at("/spec/ingress");
+        assertThat(ingress.get(0).has("from")).isFalse();
+        assertThat(ingress.get(0).at("/ports/0/port").asText()).isEqualTo("http");
+        assertThat(ingress.get(1).at("/from/0/podSelector/matchLabels").toString()).contains("prometheus");
+        assertThat(ingress.get(1).at("/ports/0/port").asText()).isEqualTo("management");
         JsonNode deployment = objects.get("Deployment/floe");
         assertThat(Workloads.errors("helm", deployment, ManifestsTest.camelShutdownSeconds())).isEmpty();
         ManifestsTest.assertRoutes(objects.get("ConfigMap/floe-routes").path("data"));

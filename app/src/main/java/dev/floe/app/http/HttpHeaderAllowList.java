@@ -17,8 +17,11 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 public class HttpHeaderAllowList implements HeaderFilterStrategy {
 
     // W3C Trace Context too, so a trace that reaches Floe (through a Knative Broker, say) continues in it
-    private static final Set<String> INBOUND = Set.of("content-type", "content-length", "traceparent", "tracestate");
-    private static final Set<String> OUTBOUND = Set.of("content-type", "content-length", "retry-after", "allow");
+    // Authorization is read and removed by the route's first step (ingestAuthentication)
+    private static final Set<String> INBOUND = Set.of("content-type", "content-length", "traceparent", "tracestate",
+            "authorization");
+    private static final Set<String> OUTBOUND = Set.of("content-type", "content-length", "retry-after", "allow",
+            "www-authenticate");
 
     /** Returns true to drop a header sent by the client. */
     @Override

@@ -11,10 +11,9 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 /**
- * Puts the ingest port's connection cap, request-read timeout and idle timeout (floe.http.*) into each connection's
- * pipeline. camel-netty-http ignores the endpoint's serverInitializerFactory (it always builds its own
- * HttpServerInitializerFactory), so the route hands this initializer in as an encoder: it runs when netty-http has added
- * its HTTP codec and before the aggregator, which is where the timeouts must sit to see whole requests and responses.
+ * The ingest port's limits (floe.http.*). The request-read and idle timeouts go into each connection's pipeline through
+ * the route's {@code encoders} option: that slot sits after netty-http's HTTP codec and before its aggregator, where the
+ * timeouts see whole requests and responses. The connection cap goes first of all, in {@link IngestServerInitializer}.
  */
 @Singleton
 @Named("httpPortLimits")
@@ -32,11 +31,14 @@ public class HttpPortLimits extends ChannelInitializer<Channel> {
         this.connectionLimit = new ConnectionLimit(this.config.maxConnections(), metrics);
     }
 
+    /** The one connection counter of the port, shared by every connection. */
+    ConnectionLimit connectionLimit() {
+        return connectionLimit;
+    }
+
     @Override
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
-        // first of all, so a refused connection costs no TLS handshake
-        pipeline.addFirst("floe-connection-limit", connectionLimit);
         pipeline.addLast("floe-request-read-timeout",
                 new RequestReadTimeout(config.requestReadTimeout().toMillis(), metrics));
         pipeline.addLast("floe-idle-timeout", new IdleConnectionTimeout(config.idleTimeout().toMillis(), metrics));

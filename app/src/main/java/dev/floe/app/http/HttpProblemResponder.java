@@ -12,6 +12,9 @@ import dev.floe.app.FloeMetrics;
 import dev.floe.app.batch.BatchFailedException;
 import dev.floe.app.batch.TooManyPendingException;
 import dev.floe.app.routing.UnroutableEventException;
+import dev.floe.app.security.AuthenticationUnavailableException;
+import dev.floe.app.security.ForbiddenEventException;
+import dev.floe.app.security.UnauthenticatedException;
 import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.cloudevents.EventLimitExceededException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
@@ -25,9 +28,10 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 413 over a limit, 405 wrong
- * method, 415 unsupported format, 422 does not fit its table, 429 too much pending, 503 commit failed; anything
- * unexpected is a 500 whose detail hides internals.
+ * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 401 no valid bearer token, 403
+ * event not allowed for its sender, 405 wrong method, 413 over a limit, 415 unsupported format, 422 does not fit its
+ * table, 429 too much pending, 503 commit failed (or token keys unavailable); anything unexpected is a 500 whose detail
+ * hides internals.
  */
 @ApplicationScoped
 @Named("httpProblemResponder")
@@ -58,6 +62,24 @@ public class HttpProblemResponder implements Processor {
             List<Map<String, String>> errors = invalid.violations().stream()
                     .map(v -> Map.of("attribute", v.attribute(), "reason", v.reason())).toList();
             problem.put("errors", errors);
+        } else if (error instanceof UnauthenticatedException unauthenticated) {
+            status = 401;
+            reason = "unauthenticated";
+            problem.put("title", "Unauthorized");
+            problem.put("detail", unauthenticated.getMessage());
+            out.setHeader("WWW-Authenticate", unauthenticated.challenge());
+        } else if (error instanceof ForbiddenEventException) {
+            status = 403;
+            reason = "forbidden";
+            problem.put("title", "Forbidden");
+            problem.put("detail", error.getMessage());
+        } else if (error instanceof AuthenticationUnavailableException) {
+            status = 503;
+            reason = "authentication-unavailable";
+            problem.put("title", "Service Unavailable");
+            problem.put("detail", "the bearer token cannot be checked now (the issuer's keys are unavailable); retry");
+            out.setHeader("Retry-After", config.retryAfterSeconds());
+            Log.warnf("Answered 503: %s", error.getMessage());
         } else if (error instanceof UnroutableEventException || error instanceof IncompatibleSchemaException) {
             status = 422;
             reason = error instanceof UnroutableEventException ? "unroutable" : "incompatible-schema";
