@@ -1,6 +1,5 @@
 package dev.floe.app;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -268,15 +267,15 @@ public interface FloeConfig {
          * A connection with no request in flight that reads and writes nothing for this long is closed. A request
          * waiting for its commit is in flight.
          */
-        @WithDefault("60s")
-        Duration idleTimeout();
+        @WithDefault("60")
+        int idleTimeoutSeconds();
 
         /**
          * A request whose headers and body have not all arrived this long after its first byte is answered 408 and
          * its connection closed (slow senders).
          */
-        @WithDefault("30s")
-        Duration requestReadTimeout();
+        @WithDefault("30")
+        int requestReadTimeoutSeconds();
 
         Tls tls();
 

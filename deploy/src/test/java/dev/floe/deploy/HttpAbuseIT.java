@@ -52,7 +52,7 @@ class HttpAbuseIT {
         ProcessTable table = new ProcessTable(dir);
         List<String> options = List.of("-Xmx" + XMX / MIB + "m", "-XX:+ExitOnOutOfMemoryError",
                 // room for the idle connections and the good client; slow senders are cut after 5 s
-                "-Dfloe.http.max-connections=" + (IDLE_CONNECTIONS + 500), "-Dfloe.http.request-read-timeout=5s",
+                "-Dfloe.http.max-connections=" + (IDLE_CONNECTIONS + 500), "-Dfloe.http.request-read-timeout-seconds=5",
                 // a body large enough for the 100,000-member object to reach the JSON reader
                 "-Dfloe.http.max-body-size=" + 4 * MIB);
         List<SocketChannel> idle = new ArrayList<>();

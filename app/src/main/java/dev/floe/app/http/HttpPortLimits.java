@@ -40,7 +40,7 @@ public class HttpPortLimits extends ChannelInitializer<Channel> {
     protected void initChannel(Channel channel) {
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("floe-request-read-timeout",
-                new RequestReadTimeout(config.requestReadTimeout().toMillis(), metrics));
-        pipeline.addLast("floe-idle-timeout", new IdleConnectionTimeout(config.idleTimeout().toMillis(), metrics));
+                new RequestReadTimeout(config.requestReadTimeoutSeconds() * 1000L, metrics));
+        pipeline.addLast("floe-idle-timeout", new IdleConnectionTimeout(config.idleTimeoutSeconds() * 1000L, metrics));
     }
 }

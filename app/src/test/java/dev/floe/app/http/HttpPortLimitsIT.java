@@ -44,8 +44,8 @@ class HttpPortLimitsIT {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("floe.http.max-connections", String.valueOf(MAX_CONNECTIONS),
-                    "floe.http.idle-timeout", "3s",
-                    "floe.http.request-read-timeout", "2s",
+                    "floe.http.idle-timeout-seconds", "3",
+                    "floe.http.request-read-timeout-seconds", "2",
                     // a request waits for its batch longer than the idle timeout: it must not be cut
                     "floe.batch.max-wait-ms", "5000",
                     // ports of its own: other test runs may share this machine
