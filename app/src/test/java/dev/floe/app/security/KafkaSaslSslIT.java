@@ -3,9 +3,6 @@ package dev.floe.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,8 +37,6 @@ class KafkaSaslSslIT {
             return List.of(new TestResourceEntry(KafkaSaslSslResource.class));
         }
     }
-
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Inject
     Catalog catalog;
@@ -87,9 +82,7 @@ class KafkaSaslSslIT {
             assertThat(committed.get(new TopicPartition(KafkaSaslSslResource.TOPIC, 0)).offset()).isEqualTo(11);
             assertThat(committed.get(new TopicPartition(KafkaSaslSslResource.TOPIC, 1)).offset()).isEqualTo(10);
         });
-        HttpResponse<String> ready = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = SecurityChecks.get("/q/health/ready");
         assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
     }
 

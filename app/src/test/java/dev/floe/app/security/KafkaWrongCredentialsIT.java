@@ -3,9 +3,6 @@ package dev.floe.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -38,8 +35,6 @@ class KafkaWrongCredentialsIT {
         }
     }
 
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @Inject
     Catalog catalog;
 
@@ -50,7 +45,7 @@ class KafkaWrongCredentialsIT {
                 .sendAll(List.of(KafkaSaslSslIT.event(0, p + "1"), KafkaSaslSslIT.event(1, p + "2")));
 
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            HttpResponse<String> ready = get("/q/health/ready");
+            HttpResponse<String> ready = SecurityChecks.get("/q/health/ready");
             // Camel's Kafka consumer check, with the route id among its data
             return ready.statusCode() == 503 && ready.body().contains("kafka-to-iceberg");
         });
@@ -60,11 +55,7 @@ class KafkaWrongCredentialsIT {
                 : List.of()).isEmpty();
         assertThat(KafkaSaslSslResource.broker.committed(KafkaSaslSslResource.GROUP)).isEmpty();
         // the password itself is never shown
-        assertThat(get("/q/health").body()).doesNotContain("not-the-password");
+        assertThat(SecurityChecks.get("/q/health").body()).doesNotContain("not-the-password");
     }
 
-    static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:19000" + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 }
