@@ -90,6 +90,10 @@ public final class BinaryModeReader {
                 }
                 value = values.get(0);
             }
+            if (value == null) {
+                // a Kafka header or AMQP property without a value: unset, as null is in the JSON format
+                continue;
+            }
             try {
                 String text = value instanceof byte[] bytes && binding.bytesAreUtf8() ? utf8(bytes) : canonical(value);
                 attributes.put(name, binding.percentEncoded() ? HeaderValueDecoder.decode(text) : text);
