@@ -179,6 +179,18 @@ public interface FloeConfig {
 
         Optional<String> password();
 
+        /**
+         * For amqps:// brokers whose certificate the JVM's default trust store does not vouch for: a trust store file
+         * (PKCS12 or JKS) with their certificate or CA. Kept out of the URL so that its password never is part of it.
+         */
+        Optional<String> trustStoreLocation();
+
+        Optional<String> trustStorePassword();
+
+        /** The trust store's format: PKCS12 or JKS. */
+        @WithDefault("PKCS12")
+        String trustStoreType();
+
         /** The queue events are read from. */
         @WithDefault("events")
         String queue();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -19,8 +20,10 @@ import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManagerImpl;
 import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
@@ -31,22 +34,28 @@ public final class ArtemisBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
+    // with TLS and authentication (startSecured); null and 0 otherwise
+    private final TestCertificates certificates;
+    private final int tlsPort;
+    private final String user;
+    private final String password;
     // broker.xml's address-settings, by match, applied again on every start
     private final Map<String, AddressSettings> addressSettings = new LinkedHashMap<>();
     private EmbeddedActiveMQ server;
 
-    private ArtemisBroker(Path dataDir, int port) {
+    private ArtemisBroker(Path dataDir, int port, TestCertificates certificates, int tlsPort, String user,
+            String password) {
         this.dataDir = dataDir;
         this.port = port;
+        this.certificates = certificates;
+        this.tlsPort = tlsPort;
+        this.user = user;
+        this.password = password;
     }
 
     public static ArtemisBroker start(Path dataDir) {
         try {
-            int port;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            ArtemisBroker broker = new ArtemisBroker(dataDir, port);
+            ArtemisBroker broker = new ArtemisBroker(dataDir, freePort(), null, 0, null, null);
             broker.start();
             return broker;
         } catch (Exception e) {
@@ -54,22 +63,58 @@ public final class ArtemisBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker with security on: every connection must log in as {@code user} (who may do everything), and a second
+     * AMQP acceptor speaks TLS with the key store of {@code certificates} ({@link #amqpsUrl()}). The helpers of this
+     * class log in as {@code user} on the plain acceptor.
+     */
+    public static ArtemisBroker startSecured(Path dataDir, TestCertificates certificates, String user,
+            String password) {
+        try {
+            ArtemisBroker broker = new ArtemisBroker(dataDir, freePort(), certificates, freePort(), user, password);
+            broker.start();
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("Artemis did not start", e);
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     /** Starts the broker (again), on the same port and journal. */
     public synchronized void start() throws Exception {
-        Configuration config = new ConfigurationImpl().setPersistenceEnabled(true).setSecurityEnabled(false)
+        Configuration config = new ConfigurationImpl().setPersistenceEnabled(true).setSecurityEnabled(user != null)
                 .setJournalDirectory(dataDir.resolve("journal").toString())
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large").toString())
                 .addAcceptorConfiguration("amqp", "tcp://127.0.0.1:" + port + "?protocols=AMQP");
         addressSettings.forEach(config::addAddressSetting);
+        ActiveMQSecurityManagerImpl security = new ActiveMQSecurityManagerImpl();
+        if (user != null) {
+            config.addAcceptorConfiguration("amqps", "tcp://127.0.0.1:" + tlsPort
+                    + "?protocols=AMQP;sslEnabled=true;keyStoreType=PKCS12;keyStorePath=" + certificates.keyStore()
+                    + ";keyStorePassword=" + certificates.password());
+            security.getConfiguration().addUser(user, password);
+            security.getConfiguration().addRole(user, "all");
+            // send, consume, create/delete durable and non-durable queues, manage, browse, create/delete addresses
+            config.putSecurityRoles("#",
+                    Set.of(new Role("all", true, true, true, true, true, true, true, true, true, true)));
+        }
         // right after a stop the port may still be held for a moment: try again for a few seconds
         long deadline = System.currentTimeMillis() + 15_000;
         while (true) {
             server = new EmbeddedActiveMQ();
             server.setConfiguration(config);
+            server.setSecurityManager(security);
             server.start();
-            if (server.getActiveMQServer().getRemotingService().getAcceptor("amqp").isStarted()) {
+            var remoting = server.getActiveMQServer().getRemotingService();
+            if (remoting.getAcceptor("amqp").isStarted()
+                    && (user == null || remoting.getAcceptor("amqps").isStarted())) {
                 return;
             }
             server.stop();
@@ -113,8 +158,23 @@ public final class ArtemisBroker implements AutoCloseable {
         return "amqp://127.0.0.1:" + port;
     }
 
+    /**
+     * The TLS acceptor of a broker started with {@link #startSecured}, at localhost (the name in its certificate),
+     * without trust store options: the client adds them.
+     */
+    public String amqpsUrl() {
+        if (certificates == null) {
+            throw new IllegalStateException("this broker has no TLS acceptor");
+        }
+        return "amqps://localhost:" + tlsPort;
+    }
+
     private Connection connect() throws Exception {
         JmsConnectionFactory factory = new JmsConnectionFactory(url());
+        if (user != null) {
+            factory.setUsername(user);
+            factory.setPassword(password);
+        }
         // the AMQP binding's property names (cloudEvents:id) are not JMS identifiers
         factory.setValidatePropertyNames(false);
         Connection connection = factory.createConnection();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.Uuid;
@@ -21,29 +22,59 @@ final class BrokerProcess {
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    // 0 without a SASL_SSL listener
+    private final int securePort;
     private Process process;
 
-    private BrokerProcess(Path dir, int port, int controllerPort) {
+    private BrokerProcess(Path dir, int port, int controllerPort, int securePort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.securePort = securePort;
         Runtime.getRuntime().addShutdownHook(new Thread(this::kill, "kafka-broker-process-kill"));
     }
 
     /** Writes the configuration and formats the log directory (a new cluster) in {@code dir}. */
     static BrokerProcess format(Path dir) throws Exception {
+        return format(dir, null, Map.of());
+    }
+
+    /**
+     * As {@link #format(Path)}, plus, with {@code certificates}, a SASL_SSL listener (SCRAM-SHA-512, TLS with the
+     * certificates' key store) whose users and passwords, {@code scramUsers}, are written into the cluster's metadata
+     * when it is formatted, as {@code kafka-storage format --add-scram} does.
+     */
+    static BrokerProcess format(Path dir, TestCertificates certificates, Map<String, String> scramUsers)
+            throws Exception {
         Directories.delete(dir);
         Files.createDirectories(dir.resolve("data"));
-        BrokerProcess broker = new BrokerProcess(dir, freePort(), freePort());
-        Files.writeString(broker.config(), String.join("\n",
+        BrokerProcess broker = new BrokerProcess(dir, freePort(), freePort(), certificates == null ? 0 : freePort());
+        List<String> secure = new ArrayList<>();
+        String listeners = "PLAINTEXT://127.0.0.1:" + broker.port;
+        String advertised = listeners;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (certificates != null) {
+            listeners += ",SECURE://127.0.0.1:" + broker.securePort;
+            // advertised as localhost, the name the certificate is issued to (clients check it)
+            advertised += ",SECURE://localhost:" + broker.securePort;
+            protocols += ",SECURE:SASL_SSL";
+            secure = List.of("listener.name.secure.sasl.enabled.mechanisms=SCRAM-SHA-512",
+                    "listener.name.secure.scram-sha-512.sasl.jaas.config="
+                            + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                    "listener.name.secure.ssl.keystore.type=PKCS12",
+                    "listener.name.secure.ssl.keystore.location=" + certificates.keyStore(),
+                    "listener.name.secure.ssl.keystore.password=" + certificates.password(),
+                    "listener.name.secure.ssl.key.password=" + certificates.password());
+        }
+        List<String> config = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + broker.controllerPort,
-                "listeners=PLAINTEXT://127.0.0.1:" + broker.port + ",CONTROLLER://127.0.0.1:" + broker.controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + broker.port,
+                "listeners=" + listeners + ",CONTROLLER://127.0.0.1:" + broker.controllerPort,
+                "advertised.listeners=" + advertised,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=" + protocols,
                 "log.dirs=" + dir.resolve("data"),
                 "offsets.topic.replication.factor=1",
                 "offsets.topic.num.partitions=1",
@@ -51,10 +82,15 @@ final class BrokerProcess {
                 "transaction.state.log.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 // consumers in tests may evict a frozen member after a few seconds
-                "group.min.session.timeout.ms=1000",
-                ""));
-        Process storage = broker.java("kafka.tools.StorageTool", "format.log", "format", "--cluster-id",
-                Uuid.randomUuid().toString(), "--config", broker.config().toString());
+                "group.min.session.timeout.ms=1000"));
+        config.addAll(secure);
+        config.add("");
+        Files.writeString(broker.config(), String.join("\n", config));
+        List<String> format = new ArrayList<>(List.of("format", "--cluster-id", Uuid.randomUuid().toString(),
+                "--config", broker.config().toString()));
+        scramUsers.forEach((user, password) -> format
+                .addAll(List.of("--add-scram", "SCRAM-SHA-512=[name=" + user + ",password=" + password + "]")));
+        Process storage = broker.java("kafka.tools.StorageTool", "format.log", format.toArray(String[]::new));
         if (!storage.waitFor(60, TimeUnit.SECONDS) || storage.exitValue() != 0) {
             storage.destroyForcibly();
             throw new IllegalStateException("kafka-storage format failed: see " + dir.resolve("format.log"));
@@ -64,6 +100,14 @@ final class BrokerProcess {
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_SSL listener's address; only for a broker formatted with certificates. */
+    String saslSslBootstrapServers() {
+        if (securePort == 0) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return "localhost:" + securePort;
     }
 
     /** Starts the broker's JVM; the caller waits until it serves. */

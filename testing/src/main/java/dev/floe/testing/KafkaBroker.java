@@ -79,6 +79,43 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker in a JVM of its own, as {@link #startInOwnProcess(Path)}, with a second listener, SASL_SSL: SCRAM-SHA-512
+     * with these users and passwords, TLS with the key store of {@code certificates}
+     * ({@link #saslSslBootstrapServers()}, {@link #saslSslClientProperties}). The helpers of this class use the
+     * PLAINTEXT listener.
+     */
+    public static KafkaBroker startInOwnProcessWithSaslSsl(Path dir, TestCertificates certificates,
+            Map<String, String> scramUsers) {
+        try {
+            KafkaBroker broker = new KafkaBroker(null, BrokerProcess.format(dir, certificates, scramUsers));
+            broker.startAgain();
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("Kafka did not start", e);
+        }
+    }
+
+    /** The SASL_SSL listener of a broker started with {@link #startInOwnProcessWithSaslSsl}. */
+    public String saslSslBootstrapServers() {
+        return ownProcess().saslSslBootstrapServers();
+    }
+
+    /**
+     * The client properties that reach the SASL_SSL listener as this user: SCRAM-SHA-512, and a trust store holding
+     * the broker's certificate (host names are checked: the listener is advertised as localhost).
+     */
+    public static Map<String, String> saslSslClientProperties(TestCertificates certificates, String user,
+            String password) {
+        return Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";",
+                "ssl.truststore.type", "PKCS12",
+                "ssl.truststore.location", certificates.trustStore().toString(),
+                "ssl.truststore.password", certificates.password());
+    }
+
     /** Stops a broker started in its own process (SIGTERM, a controlled shutdown) and waits until it has exited. */
     public void stop() throws InterruptedException {
         ownProcess().stop();

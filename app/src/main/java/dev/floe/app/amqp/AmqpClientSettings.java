@@ -28,6 +28,7 @@ public class AmqpClientSettings {
         JmsConnectionFactory factory = new JmsConnectionFactory(config.amqp().url());
         config.amqp().username().ifPresent(factory::setUsername);
         config.amqp().password().ifPresent(factory::setPassword);
+        AmqpTrustStore.sslContext(config.amqp()).ifPresent(factory::setSslContext);
         // the AMQP binding's attributes are application properties named cloudEvents:..., not JMS identifiers
         factory.setValidatePropertyNames(false);
         // Floe never reads a serialized Java object (AmqpCloudEventReader dead-letters it unread); should anything
