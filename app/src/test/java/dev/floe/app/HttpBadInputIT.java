@@ -3,6 +3,8 @@ package dev.floe.app;
 import static dev.floe.app.HttpToIcebergIT.HTTP;
 import static dev.floe.app.HttpToIcebergIT.binary;
 import static dev.floe.app.HttpToIcebergIT.post;
+import static dev.floe.app.Problems.assertNothingWritten;
+import static dev.floe.app.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -21,23 +23,6 @@ class HttpBadInputIT {
     @Inject
     Catalog catalog;
 
-    private void assertProblem(HttpResponse<String> response, int status, String... detail) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(response.body()).contains("\"status\":" + status);
-        for (String d : detail) {
-            assertThat(response.body()).contains(d);
-        }
-    }
-
-    private void assertNothingWritten(String prefix) throws Exception {
-        // a good request after the bad one commits a batch; by then anything of the bad one would be visible
-        String marker = "marker-" + UUID.randomUUID();
-        assertThat(post(binary(marker)).statusCode()).isEqualTo(204);
-        assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", marker)).hasSize(1);
-        assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", prefix)).isEmpty();
-    }
-
     @Test
     void missingRequiredAttributes() throws Exception {
         String id = "bad-" + UUID.randomUUID();
@@ -46,7 +31,7 @@ class HttpBadInputIT {
                 .POST(HttpRequest.BodyPublishers.ofString("x")));
         assertProblem(response, 400, "\"attribute\":\"source\"", "\"attribute\":\"type\"",
                 "required attribute is missing");
-        assertNothingWritten(id);
+        assertNothingWritten(catalog, id);
     }
 
     @Test
@@ -73,7 +58,7 @@ class HttpBadInputIT {
         response = post(binary(id).setHeader("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{oops")));
         assertProblem(response, 400, "\"attribute\":\"data\"", "not valid JSON");
-        assertNothingWritten(id);
+        assertNothingWritten(catalog, id);
     }
 
     @Test
@@ -97,7 +82,7 @@ class HttpBadInputIT {
                 .header("Content-Type", "application/cloudevents+json")
                 .POST(HttpRequest.BodyPublishers.ofString("not json")));
         assertProblem(response, 400, "not valid JSON");
-        assertNothingWritten(id);
+        assertNothingWritten(catalog, id);
     }
 
     @Test
@@ -111,7 +96,7 @@ class HttpBadInputIT {
                          {"specversion":"1.0","id":"%1$s-3","source":"/b","type":"t"}]
                         """.formatted(prefix))));
         assertProblem(response, 400, "\"attribute\":\"/1/time\"");
-        assertNothingWritten(prefix);
+        assertNothingWritten(catalog, prefix);
     }
 
     @Test
@@ -135,7 +120,7 @@ class HttpBadInputIT {
         HttpResponse<String> response = post(binary(id).setHeader("Content-Type", "application/octet-stream")
                 .expectContinue(true).POST(HttpRequest.BodyPublishers.ofByteArray(big)));
         assertThat(response.statusCode()).isEqualTo(413);
-        assertNothingWritten(id);
+        assertNothingWritten(catalog, id);
     }
 
     @Test

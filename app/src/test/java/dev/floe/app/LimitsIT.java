@@ -2,6 +2,8 @@ package dev.floe.app;
 
 import static dev.floe.app.HttpToIcebergIT.binary;
 import static dev.floe.app.HttpToIcebergIT.post;
+import static dev.floe.app.Problems.assertNothingWritten;
+import static dev.floe.app.Problems.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpRequest;
@@ -58,22 +60,6 @@ class LimitsIT {
                 + "}";
     }
 
-    private static void assertProblem(HttpResponse<String> response, int status, String... detail) {
-        assertThat(response.statusCode()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(response.body()).contains("\"status\":" + status);
-        for (String d : detail) {
-            assertThat(response.body()).contains(d);
-        }
-    }
-
-    private void assertNothingWritten(String prefix) throws Exception {
-        String marker = "marker-" + UUID.randomUUID();
-        assertThat(post(binary(marker)).statusCode()).isEqualTo(204);
-        assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", marker)).hasSize(1);
-        assertThat(Tables.rowsWithIdPrefix(catalog, "default.events", prefix)).isEmpty();
-    }
-
     @Test
     void readersThatLookTheLimitsUpInTheRegistryGetFloes() {
         // the AMQP reader and the iceberg:cloudevents data type find the limits there
@@ -87,7 +73,7 @@ class LimitsIT {
         HttpResponse<String> response = structured(event(id, "t", ""));
         assertProblem(response, 413, "Content Too Large", "\"attribute\":\"id\"", "maxAttributeBytes (2048)");
         assertThat(response.body()).doesNotContain("x".repeat(100));
-        assertNothingWritten(prefix);
+        assertNothingWritten(catalog, prefix);
     }
 
     @Test
@@ -110,7 +96,7 @@ class LimitsIT {
                 "maxJsonDepth (64)");
         assertProblem(structured(event(id, "t", ",\"data\":{\"n\":" + "9".repeat(2000) + "}")), 413,
                 "maxJsonNumberLength (100)");
-        assertNothingWritten(id);
+        assertNothingWritten(catalog, id);
     }
 
     @Test
