@@ -71,7 +71,8 @@ class KafkaFuzzIT {
     void everyFuzzedRecordLandsOnceOrIsDeadLetteredAndAGoodOneFollows() {
         String run = "fuzz-" + UUID.randomUUID() + "-";
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        new KafkaCloudEventReaderFuzzTest().records().sampleStream().filter(r -> size(r) < MAX_RECORD_BYTES).limit(TRIES).forEach(fuzzed -> {
+        new KafkaCloudEventReaderFuzzTest().records().sampleStream().filter(r -> size(r) < MAX_RECORD_BYTES)
+                .limit(TRIES).forEach(fuzzed -> {
                     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(KafkaResource.TOPIC, 0,
                             bytes(run + records.size()), fuzzed.value());
                     fuzzed.headers().forEach(h -> record.headers().add(h.key(), h.value()));
@@ -105,7 +106,6 @@ class KafkaFuzzIT {
         });
         assertThat(rows.get(good)).isEqualTo(1);
     }
-
 
     private List<String> rowKeys(String run) {
         TableIdentifier id = TableIdentifier.parse(TABLE);
