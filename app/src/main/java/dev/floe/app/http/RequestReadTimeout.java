@@ -15,7 +15,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 
@@ -40,6 +42,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
     // touched only on the channel's event loop
     private State state = State.AWAITING_REQUEST;
     private ScheduledFuture<?> timeout;
+    // the response being written is an interim one (100 Continue): it answers nothing
+    private boolean interim;
+    // the request was answered before its body had all arrived (413 over the body cap): its last chunk, when it
+    // comes, ends it instead of waiting for an answer that never comes
+    private boolean answeredEarly;
 
     RequestReadTimeout(long timeoutMillis, FloeMetrics metrics) {
         this.timeoutMillis = timeoutMillis;
@@ -52,7 +59,8 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
             startReading(ctx);
         }
         if (msg instanceof LastHttpContent) {
-            state = State.ANSWERING;
+            state = answeredEarly ? State.AWAITING_REQUEST : State.ANSWERING;
+            answeredEarly = false;
             cancel();
         }
         super.channelRead(ctx, msg);
@@ -67,7 +75,11 @@ final class RequestReadTimeout extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof LastHttpContent) {
+        if (msg instanceof HttpResponse response) {
+            interim = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        }
+        if (msg instanceof LastHttpContent && !interim) {
+            answeredEarly = state == State.READING;
             state = State.AWAITING_REQUEST;
             cancel();
         }

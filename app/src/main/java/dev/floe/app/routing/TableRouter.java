@@ -10,8 +10,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.floe.app.FloeConfig;
-import dev.floe.app.batch.BatchFailedException;
-import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.TableNames;
 import io.cloudevents.CloudEvent;
 import io.quarkus.runtime.Startup;
@@ -24,12 +22,11 @@ import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 
 /**
- * Picks each event's table from an allow-list of rules on one attribute (default: type), then checks that the events
- * fit their tables' typed columns, before anything is admitted: a request is all-or-nothing. Replaces the body (a List
- * of CloudEvents) with one {@link TableBatch} per table.
+ * Picks each event's table from an allow-list of rules on one attribute (default: type). Replaces the body (a List of
+ * CloudEvents) with one {@link TableBatch} per table; {@link TableCheck} then checks that they fit their tables, once
+ * the sender has been authorized for them.
  * <p>
  * Event text only selects among configured tables; it never becomes an identifier. Every configured identifier is
  * checked at start-up.
@@ -44,8 +41,6 @@ public class TableRouter implements Processor {
 
     @Inject
     FloeConfig config;
-    @Inject
-    ProducerTemplate producer;
 
     private final List<Rule> rules = new ArrayList<>();
     private final Map<String, String> endpoints = new LinkedHashMap<>();
@@ -96,30 +91,8 @@ public class TableRouter implements Processor {
             byTable.computeIfAbsent(tableFor(event), t -> new ArrayList<>()).add(event);
         }
         List<TableBatch> batches = new ArrayList<>();
-        for (Map.Entry<String, List<CloudEvent>> entry : byTable.entrySet()) {
-            TableBatch batch = new TableBatch(entry.getKey(), endpointUri(entry.getKey()), entry.getValue());
-            if (needsCheck(batch.table())) {
-                Exchange checked = producer.send(batch.endpointUri() + "&operation=validate",
-                        e -> e.getIn().setBody(batch.events()));
-                Exception error = checked.getException();
-                if (error instanceof IncompatibleSchemaException incompatible) {
-                    throw incompatible; // the events do not fit: 422
-                }
-                if (error != null) {
-                    // the catalog could not be asked: the client should retry later
-                    throw new BatchFailedException("the table " + batch.table() + " could not be checked: "
-                            + error.getMessage(), error);
-                }
-            }
-            batches.add(batch);
-        }
+        byTable.forEach((table, tableEvents) -> batches.add(new TableBatch(table, endpointUri(table), tableEvents)));
         exchange.getIn().setBody(batches);
-    }
-
-    /** Typed columns must fit, and an upsert's op must be known, before anything is admitted. */
-    private boolean needsCheck(String table) {
-        FloeConfig.TableSettings settings = config.tables().get(table);
-        return settings != null && (!settings.schemaMode().equals("envelope") || settings.writeMode().equals("upsert"));
     }
 
     String tableFor(CloudEvent event) {

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -46,6 +48,8 @@ final class JwtVerifier {
     private final ResourceRetriever retriever = new DefaultResourceRetriever(2000, 2000, 256 * 1024);
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private JWKSource<SecurityContext> keys;
+    private long nextDiscovery;
+    private static final long DISCOVERY_RETRY_MS = 10_000;
 
     JwtVerifier(FloeConfig.Jwt config) {
         this.config = config;
@@ -63,6 +67,9 @@ final class JwtVerifier {
             algorithms.add(algorithm);
         }
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, this::selectKeys));
+        // RFC 9068 access tokens say typ at+jwt; Nimbus' default accepts only JWT or no typ
+        processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT,
+                new JOSEObjectType("at+jwt"), null));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("exp", config.principalClaim()));
         claims.setMaxClockSkew(config.clockSkewSeconds());
@@ -89,6 +96,14 @@ final class JwtVerifier {
 
     private synchronized JWKSource<SecurityContext> keys() throws KeySourceException {
         if (keys == null) {
+            // while the issuer cannot be reached, ask it at most every DISCOVERY_RETRY_MS: every request waiting on
+            // this lock for a fresh try would hold all bearer logins (and hammer the issuer)
+            long now = System.currentTimeMillis();
+            if (now < nextDiscovery) {
+                throw new AuthenticationUnavailableException("the issuer's discovery document could not be read"
+                        + " recently; trying again shortly", null);
+            }
+            nextDiscovery = now + DISCOVERY_RETRY_MS;
             URL jwks = config.jwksUrl().map(JwtVerifier::url).orElseGet(this::discoverJwksUrl);
             keys = JWKSourceBuilder.create(jwks, retriever).build();
         }

@@ -1,7 +1,7 @@
 package dev.floe.app.security;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,9 @@ final class StaticTokens {
     private final Path file;
     private Map<String, byte[]> digests = Map.of();
     private FileTime loaded;
+    private long checkedAt;
+    private byte[] contentDigest;
+    private static final long RECHECK_MS = 5_000;
 
     StaticTokens(Path file) {
         this.file = file;
@@ -44,15 +47,22 @@ final class StaticTokens {
 
     private void reloadIfChanged() {
         try {
-            // a Kubernetes Secret update swaps a symlink: the target's time changes
+            // a Kubernetes Secret update swaps a symlink: the target's time changes. An edit that keeps the time
+            // (cp -p, rsync -t) is still seen within RECHECK_MS, by the content: a revoked token must not linger
             FileTime modified = Files.getLastModifiedTime(file);
-            if (modified.equals(loaded)) {
+            long now = System.currentTimeMillis();
+            if (modified.equals(loaded) && now - checkedAt < RECHECK_MS) {
+                return;
+            }
+            byte[] content = Files.readAllBytes(file);
+            byte[] digest = sha256(content);
+            checkedAt = now;
+            loaded = modified;
+            if (MessageDigest.isEqual(digest, contentDigest)) {
                 return;
             }
             Properties tokens = new Properties();
-            try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                tokens.load(in);
-            }
+            tokens.load(new StringReader(new String(content, StandardCharsets.UTF_8)));
             Map<String, byte[]> next = new LinkedHashMap<>();
             tokens.forEach((name, token) -> {
                 if (!token.toString().isBlank()) {
@@ -60,9 +70,9 @@ final class StaticTokens {
                 }
             });
             digests = next;
-            loaded = modified;
+            contentDigest = digest;
         } catch (IOException e) {
-            if (loaded == null) {
+            if (contentDigest == null) {
                 throw new IllegalArgumentException(
                         "floe.http.auth.static-tokens-file cannot be read: " + e.getMessage(), e);
             }
@@ -71,8 +81,12 @@ final class StaticTokens {
     }
 
     private static byte[] sha256(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] sha256(byte[] bytes) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

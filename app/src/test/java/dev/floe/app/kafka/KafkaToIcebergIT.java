@@ -169,7 +169,13 @@ class KafkaToIcebergIT {
         String p = "steer-" + UUID.randomUUID() + "-";
         String elsewhere = "steered-" + UUID.randomUUID();
         KafkaResource.broker.createTopic(elsewhere, 1);
-        ProducerRecord<byte[], byte[]> hostile = binary(0, p + "x", "hostile-key", "{\"steer\":\"" + p + "\"}");
+        ProducerRecord<byte[], byte[]> text = binary(0, p + "x", "hostile-key", "{\"steer\":\"" + p + "\"}");
+        // a value that is not UTF-8: the dead letter must carry its bytes unchanged
+        byte[] value = java.util.Arrays.copyOf(text.value(), text.value().length + 2);
+        value[value.length - 2] = (byte) 0xFF;
+        value[value.length - 1] = (byte) 0xFE;
+        ProducerRecord<byte[], byte[]> hostile = new ProducerRecord<>(text.topic(), text.partition(), text.key(),
+                value, text.headers());
         hostile.headers().remove("ce_id");
         // the headers Camel's Kafka producer obeys, and a few of its other internal ones
         hostile.headers().add("kafka.OVERRIDE_TOPIC", bytes(elsewhere)).add("kafka.KEY", bytes("forged-key"))
@@ -183,6 +189,7 @@ class KafkaToIcebergIT {
         ConsumerRecord<byte[], byte[]> dead = await().atMost(Duration.ofSeconds(30))
                 .until(() -> deadLetterContaining(p), java.util.Objects::nonNull);
         assertThat(new String(dead.key(), StandardCharsets.UTF_8)).isEqualTo("hostile-key");
+        assertThat(dead.value()).isEqualTo(value);
         assertThat(dead.headers()).extracting(Header::key).allMatch(k -> k.startsWith("ce_")
                 || k.equals("content-type") || k.startsWith("floe_"), "only CloudEvents and floe_ headers");
         assertThat(header(dead, "ce_source")).isEqualTo("/kafka/test");

@@ -78,10 +78,15 @@ class IngestSecurityIT {
 
     private static HttpResponse<String> send(HttpClient client, String authorization, String id, String type,
             String source) throws Exception {
+        return send(client, authorization, id, type, source, "{\"n\":1}");
+    }
+
+    private static HttpResponse<String> send(HttpClient client, String authorization, String id, String type,
+            String source, String data) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(FLOE).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json").header("ce-specversion", "1.0").header("ce-id", id)
                 .header("ce-source", source).header("ce-type", type)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"n\":1}"));
+                .POST(HttpRequest.BodyPublishers.ofString(data));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -216,6 +221,20 @@ class IngestSecurityIT {
                 .containsExactly(p + "ci-audit");
         assertThat(rows("secure.orders", p)).isEmpty();
         assertThat(rows("secure.events", p)).isEmpty();
+    }
+
+    @Test
+    void aForbiddenRequestTeachesAnInferredTableNothing() throws Exception {
+        String p = "teach-" + UUID.randomUUID() + "-";
+        // orders-writer has no grant for secure.audit (inferred columns): its refused event must not make n a string
+        String orders = signed(claims("orders-writer").build());
+        assertThat(send(client("allowed"), orders, p + "forbidden", "com.example.audit", "/orders",
+                "{\"n\":\"text\",\"" + p.replace("-", "_") + "\":1}").statusCode()).isEqualTo(403);
+        String ci = "Bearer " + IngestSecurityResource.CI_TOKEN;
+        assertThat(send(client("allowed"), ci, p + "granted", "com.example.audit", "/ci/build-8", "{\"n\":2}")
+                .statusCode()).isEqualTo(204);
+        assertThat(Tables.rowsWithIdPrefix(catalog, "secure.audit", p)).extracting(r -> r.getField("id"))
+                .containsExactly(p + "granted");
     }
 
     @Test

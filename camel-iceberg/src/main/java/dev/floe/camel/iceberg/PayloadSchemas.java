@@ -1,6 +1,7 @@
 package dev.floe.camel.iceberg;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -94,10 +95,16 @@ final class PayloadSchemas {
         }
         if (current.isStructType() && incoming.isStructType()) {
             List<Types.NestedField> fields = new ArrayList<>(current.asStructType().fields());
+            // by name, not a scan per field: a sender's object may have a hundred thousand members
+            Map<String, Integer> positions = new HashMap<>();
+            for (int i = 0; i < fields.size(); i++) {
+                positions.put(fields.get(i).name(), i);
+            }
             for (Types.NestedField field : incoming.asStructType().fields()) {
                 String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
-                int at = indexOf(fields, field.name());
-                if (at < 0) {
+                Integer at = positions.get(field.name());
+                if (at == null) {
+                    positions.put(field.name(), fields.size());
                     fields.add(Types.NestedField.optional(IDS.incrementAndGet(), field.name(), field.type()));
                 } else {
                     Types.NestedField existing = fields.get(at);
@@ -212,15 +219,6 @@ final class PayloadSchemas {
 
     private static String clip(String text) {
         return text.length() > 80 ? text.substring(0, 80) + "..." : text;
-    }
-
-    private static int indexOf(List<Types.NestedField> fields, String name) {
-        for (int i = 0; i < fields.size(); i++) {
-            if (fields.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static String describe(Type type) {

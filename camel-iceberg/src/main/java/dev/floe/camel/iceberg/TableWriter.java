@@ -317,6 +317,8 @@ final class TableWriter {
             JsonNode data = row instanceof CloudEvent event ? json.payload(event) : null;
             if (data != null) {
                 merged = PayloadSchemas.merge(merged, PayloadSchemas.infer(data, columnNames, ""));
+                // as soon as the batch alone is over the cap: merging on would cost time for nothing
+                requireColumnCap(merged);
             }
         }
         return merged;

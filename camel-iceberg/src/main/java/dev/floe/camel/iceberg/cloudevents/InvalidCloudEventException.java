@@ -8,11 +8,16 @@ import java.util.List;
  */
 public class InvalidCloudEventException extends RuntimeException {
 
+    /** At most this many violations are kept and reported: the answer to a bad batch stays small. */
+    public static final int MAX_LISTED = 100;
+
     private final List<Violation> violations;
 
     public InvalidCloudEventException(List<Violation> violations) {
         super(summary(violations));
-        this.violations = List.copyOf(violations);
+        this.violations = List.copyOf(violations.size() > MAX_LISTED + 1
+                ? violations.subList(0, MAX_LISTED + 1)
+                : violations);
     }
 
     public InvalidCloudEventException(String attribute, String reason) {

@@ -62,6 +62,11 @@ public final class JsonEventReader {
         List<CloudEvent> events = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             events.add(event(node.get(i), "/" + i + "/", violations, limits));
+            if (violations.size() >= InvalidCloudEventException.MAX_LISTED) {
+                // a megabyte of [{},{},...] holds a million violations: the answer lists the first ones, not all
+                violations.add(new Violation("/", "the batch was not checked past event " + i + ": fix these first"));
+                break;
+            }
         }
         if (!violations.isEmpty()) {
             throw InvalidCloudEventException.of(violations);

@@ -131,4 +131,15 @@ class ReaderLimitsTest {
         assertThatThrownBy(() -> JsonEventReader.readBatch(utf8(batch))).isInstanceOf(EventLimitExceededException.class)
                 .satisfies(e -> assertThat(((InvalidCloudEventException) e).violations()).hasSize(2));
     }
+
+    @Test
+    void aBatchOfManyBadEventsListsOnlyTheFirstViolations() {
+        // a megabyte of {} would otherwise answer with a million violations
+        String batch = "[" + "{},".repeat(10_000) + "{}]";
+        assertThatThrownBy(() -> JsonEventReader.readBatch(utf8(batch))).isInstanceOf(InvalidCloudEventException.class)
+                .satisfies(e -> assertThat(((InvalidCloudEventException) e).violations())
+                        .hasSizeBetween(InvalidCloudEventException.MAX_LISTED,
+                                InvalidCloudEventException.MAX_LISTED + 1)
+                        .last().extracting(Violation::reason).asString().contains("not checked past event"));
+    }
 }
