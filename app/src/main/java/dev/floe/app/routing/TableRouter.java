@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.floe.app.FloeConfig;
+import dev.floe.app.Globs;
 import dev.floe.camel.iceberg.TableNames;
 import io.cloudevents.CloudEvent;
 import io.quarkus.runtime.Startup;
@@ -51,7 +52,7 @@ public class TableRouter implements Processor {
     void init() {
         defaultTable = TableNames.parse(config.table()).toString();
         config.routing().rules().forEach((pattern, table) -> rules.add(
-                new Rule(pattern, Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q")),
+                new Rule(pattern, Globs.of(pattern),
                         TableNames.parse(table.trim()).toString())));
         // exact values first, then the longest (most specific) glob
         rules.sort(Comparator.comparing((Rule r) -> r.pattern().contains("*"))

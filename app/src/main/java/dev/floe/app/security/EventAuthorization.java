@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.floe.app.FloeConfig;
+import dev.floe.app.Globs;
 import dev.floe.app.routing.TableBatch;
 import io.cloudevents.CloudEvent;
 import jakarta.annotation.PostConstruct;
@@ -43,7 +44,7 @@ public class EventAuthorization implements Processor {
     @PostConstruct
     void init() {
         grants = config.authorization().grants().values().stream()
-                .map(g -> new Grant(glob(g.principal()), globs(g.types()), globs(g.sources()), globs(g.tables())))
+                .map(g -> new Grant(Globs.of(g.principal()), globs(g.types()), globs(g.sources()), globs(g.tables())))
                 .toList();
     }
 
@@ -74,11 +75,7 @@ public class EventAuthorization implements Processor {
     }
 
     private static List<Pattern> globs(List<String> patterns) {
-        return patterns.stream().map(String::trim).map(EventAuthorization::glob).toList();
+        return patterns.stream().map(String::trim).map(Globs::of).toList();
     }
 
-    /** A glob where * matches anything and every other character is literal. */
-    static Pattern glob(String pattern) {
-        return Pattern.compile(Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
-    }
 }

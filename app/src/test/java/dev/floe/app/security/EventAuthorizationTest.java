@@ -78,7 +78,7 @@ class EventAuthorizationTest {
     @Test
     void withoutGrantsEverythingPasses() {
         authorization(Map.of()).process(request(null, batch("any.table", event("1", "any", "/any"))));
-        assertThat(EventAuthorization.glob("a.*").matcher("a.b.c").matches()).isTrue();
-        assertThat(EventAuthorization.glob("a.*").matcher("aXb").matches()).isFalse();
+        assertThat(dev.floe.app.Globs.of("a.*").matcher("a.b.c").matches()).isTrue();
+        assertThat(dev.floe.app.Globs.of("a.*").matcher("aXb").matches()).isFalse();
     }
 }
