@@ -65,6 +65,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxAttributeBytes": getOrCreateConfiguration(target).setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
         case "maxattributesbytes":
         case "maxAttributesBytes": getOrCreateConfiguration(target).setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": getOrCreateConfiguration(target).setMaxCompactionBytes(property(camelContext, long.class, value)); return true;
         case "maxdatabase64length":
         case "maxDataBase64Length": getOrCreateConfiguration(target).setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
         case "maxextensions":
@@ -83,6 +85,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": getOrCreateConfiguration(target).setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": getOrCreateConfiguration(target).setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "mininputfiles":
+        case "minInputFiles": getOrCreateConfiguration(target).setMinInputFiles(property(camelContext, int.class, value)); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": getOrCreateConfiguration(target).setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -141,6 +145,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxAttributeBytes": return int.class;
         case "maxattributesbytes":
         case "maxAttributesBytes": return int.class;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return long.class;
         case "maxdatabase64length":
         case "maxDataBase64Length": return int.class;
         case "maxextensions":
@@ -159,6 +165,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "mininputfiles":
+        case "minInputFiles": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -213,6 +221,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxAttributeBytes": return getOrCreateConfiguration(target).getMaxAttributeBytes();
         case "maxattributesbytes":
         case "maxAttributesBytes": return getOrCreateConfiguration(target).getMaxAttributesBytes();
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return getOrCreateConfiguration(target).getMaxCompactionBytes();
         case "maxdatabase64length":
         case "maxDataBase64Length": return getOrCreateConfiguration(target).getMaxDataBase64Length();
         case "maxextensions":
@@ -231,6 +241,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": return getOrCreateConfiguration(target).getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return getOrCreateConfiguration(target).getMaxJsonStringLength();
+        case "mininputfiles":
+        case "minInputFiles": return getOrCreateConfiguration(target).getMinInputFiles();
         case "operation": return getOrCreateConfiguration(target).getOperation();
         case "partitionspec":
         case "partitionSpec": return getOrCreateConfiguration(target).getPartitionSpec();

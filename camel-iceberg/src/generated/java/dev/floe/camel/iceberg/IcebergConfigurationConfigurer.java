@@ -53,6 +53,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxAttributeBytes": target.setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
         case "maxattributesbytes":
         case "maxAttributesBytes": target.setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": target.setMaxCompactionBytes(property(camelContext, long.class, value)); return true;
         case "maxdatabase64length":
         case "maxDataBase64Length": target.setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
         case "maxextensions":
@@ -71,6 +73,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": target.setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": target.setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "mininputfiles":
+        case "minInputFiles": target.setMinInputFiles(property(camelContext, int.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -119,6 +123,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxAttributeBytes": return int.class;
         case "maxattributesbytes":
         case "maxAttributesBytes": return int.class;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return long.class;
         case "maxdatabase64length":
         case "maxDataBase64Length": return int.class;
         case "maxextensions":
@@ -137,6 +143,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "mininputfiles":
+        case "minInputFiles": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -186,6 +194,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxAttributeBytes": return target.getMaxAttributeBytes();
         case "maxattributesbytes":
         case "maxAttributesBytes": return target.getMaxAttributesBytes();
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return target.getMaxCompactionBytes();
         case "maxdatabase64length":
         case "maxDataBase64Length": return target.getMaxDataBase64Length();
         case "maxextensions":
@@ -204,6 +214,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": return target.getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return target.getMaxJsonStringLength();
+        case "mininputfiles":
+        case "minInputFiles": return target.getMinInputFiles();
         case "operation": return target.getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getPartitionSpec();

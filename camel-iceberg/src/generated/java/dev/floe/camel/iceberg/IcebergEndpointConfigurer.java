@@ -55,6 +55,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxAttributeBytes": target.getConfiguration().setMaxAttributeBytes(property(camelContext, int.class, value)); return true;
         case "maxattributesbytes":
         case "maxAttributesBytes": target.getConfiguration().setMaxAttributesBytes(property(camelContext, int.class, value)); return true;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": target.getConfiguration().setMaxCompactionBytes(property(camelContext, long.class, value)); return true;
         case "maxdatabase64length":
         case "maxDataBase64Length": target.getConfiguration().setMaxDataBase64Length(property(camelContext, int.class, value)); return true;
         case "maxextensions":
@@ -73,6 +75,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": target.getConfiguration().setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": target.getConfiguration().setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "mininputfiles":
+        case "minInputFiles": target.getConfiguration().setMinInputFiles(property(camelContext, int.class, value)); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, java.lang.String.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.getConfiguration().setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
@@ -128,6 +132,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxAttributeBytes": return int.class;
         case "maxattributesbytes":
         case "maxAttributesBytes": return int.class;
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return long.class;
         case "maxdatabase64length":
         case "maxDataBase64Length": return int.class;
         case "maxextensions":
@@ -146,6 +152,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "mininputfiles":
+        case "minInputFiles": return int.class;
         case "operation": return java.lang.String.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
@@ -197,6 +205,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxAttributeBytes": return target.getConfiguration().getMaxAttributeBytes();
         case "maxattributesbytes":
         case "maxAttributesBytes": return target.getConfiguration().getMaxAttributesBytes();
+        case "maxcompactionbytes":
+        case "maxCompactionBytes": return target.getConfiguration().getMaxCompactionBytes();
         case "maxdatabase64length":
         case "maxDataBase64Length": return target.getConfiguration().getMaxDataBase64Length();
         case "maxextensions":
@@ -215,6 +225,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": return target.getConfiguration().getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return target.getConfiguration().getMaxJsonStringLength();
+        case "mininputfiles":
+        case "minInputFiles": return target.getConfiguration().getMinInputFiles();
         case "operation": return target.getConfiguration().getOperation();
         case "partitionspec":
         case "partitionSpec": return target.getConfiguration().getPartitionSpec();

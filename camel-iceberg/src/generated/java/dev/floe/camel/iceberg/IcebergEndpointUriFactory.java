@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(33);
+        Set<String> props = new HashSet<>(35);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -41,6 +41,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("lazyStartProducer");
         props.add("maxAttributeBytes");
         props.add("maxAttributesBytes");
+        props.add("maxCompactionBytes");
         props.add("maxDataBase64Length");
         props.add("maxExtensions");
         props.add("maxGroupRows");
@@ -50,6 +51,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("maxJsonNameLength");
         props.add("maxJsonNumberLength");
         props.add("maxJsonStringLength");
+        props.add("minInputFiles");
         props.add("operation");
         props.add("partitionSpec");
         props.add("schemaMode");

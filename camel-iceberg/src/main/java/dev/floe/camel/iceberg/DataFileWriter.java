@@ -51,9 +51,7 @@ final class DataFileWriter {
      */
     static WriteResult write(Table table, List<Record> records, BitSet deletes, Schema keySchema, Long targetFileSize)
             throws IOException {
-        FileFormat format = FileFormat.fromString(table.properties()
-                .getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT)
-                .toUpperCase(Locale.ROOT));
+        FileFormat format = format(table);
         long target = targetFileSize != null
                 ? targetFileSize
                 : PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
@@ -109,6 +107,13 @@ final class DataFileWriter {
             writer.abort();
             throw ioFailure(e);
         }
+    }
+
+    /** The table's data file format (write.format.default). */
+    static FileFormat format(Table table) {
+        return FileFormat.fromString(table.properties()
+                .getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT)
+                .toUpperCase(Locale.ROOT));
     }
 
     /**

@@ -46,8 +46,12 @@ public class IcebergConfiguration implements Cloneable {
     private String writeMode = "append";
     @UriParam
     private String identifierFields;
-    @UriParam(enums = "append,validate", defaultValue = "append")
+    @UriParam(enums = "append,validate,compact", defaultValue = "append")
     private String operation = "append";
+    @UriParam(label = "maintenance", defaultValue = "5")
+    private int minInputFiles = 5;
+    @UriParam(label = "maintenance", defaultValue = "1073741824")
+    private long maxCompactionBytes = 1024L * 1024 * 1024;
     @UriParam(label = "advanced", defaultValue = "100000")
     private int maxGroupRows = 100_000;
     @UriParam(defaultValue = "0")
@@ -157,7 +161,9 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * Roll to a new data file past this size. When unset the table's write.target-file-size-bytes applies.
+     * Roll to a new data file past this size. When unset the table's write.target-file-size-bytes applies. For
+     * operation=compact, the size compaction packs small files into (unset: the table's write.target-file-size-bytes,
+     * else 128 MiB); a file under 75% of it is small.
      */
     public void setTargetFileSizeBytes(Long targetFileSizeBytes) {
         this.targetFileSizeBytes = targetFileSizeBytes;
@@ -257,10 +263,36 @@ public class IcebergConfiguration implements Cloneable {
     /**
      * append: write the rows. validate: write nothing, only check that the rows fit the table (its typed columns and
      * their allowed evolution) and fail the exchange with IncompatibleSchemaException if not, so a route can reject
-     * one bad event before it is batched with good ones.
+     * one bad event before it is batched with good ones. compact: table maintenance, on the caller's thread: bin-pack
+     * the small data files of each partition into files of targetFileSizeBytes, applying and dropping the delete
+     * files they cover; the body becomes a Map of figures (operation, table, outcome, rewrittenDataFiles,
+     * addedDataFiles, removedDeleteFiles, rewrittenBytes).
      */
     public void setOperation(String operation) {
         this.operation = operation;
+    }
+
+    public int getMinInputFiles() {
+        return minInputFiles;
+    }
+
+    /**
+     * For operation=compact: a partition is compacted when it has at least this many small data files, or any delete
+     * file.
+     */
+    public void setMinInputFiles(int minInputFiles) {
+        this.minInputFiles = minInputFiles;
+    }
+
+    public long getMaxCompactionBytes() {
+        return maxCompactionBytes;
+    }
+
+    /**
+     * For operation=compact: the most bytes of data files one run rewrites; the rest waits for the next run.
+     */
+    public void setMaxCompactionBytes(long maxCompactionBytes) {
+        this.maxCompactionBytes = maxCompactionBytes;
     }
 
     public int getMaxGroupRows() {

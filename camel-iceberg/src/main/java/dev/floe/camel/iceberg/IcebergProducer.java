@@ -36,6 +36,11 @@ public class IcebergProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        if ("compact".equals(getEndpoint().getConfiguration().getOperation())) {
+            compact(exchange);
+            callback.done(true);
+            return true;
+        }
         TableIdentifier table;
         PendingBatch batch;
         try {
@@ -80,6 +85,21 @@ public class IcebergProducer extends DefaultAsyncProducer {
             return true;
         }
         return false;
+    }
+
+    /** Maintenance runs on the caller's thread, never on the table's commit lane, so it never delays ingest. */
+    private void compact(Exchange exchange) {
+        TableIdentifier table = null;
+        try {
+            String override = exchange.getIn().getHeader(IcebergConstants.TABLE, String.class);
+            table = override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
+            exchange.getMessage().setBody(
+                    DataFileCompaction.run(getEndpoint().catalog(), table, getEndpoint().getConfiguration()));
+        } catch (RuntimeException e) {
+            exchange.setException(table == null ? e : new IcebergWriteException(table, "-", "compact", e));
+        } catch (FSError e) {
+            exchange.setException(new IcebergWriteException(table, "-", "compact", DataFileWriter.ioFailure(e)));
+        }
     }
 
     /** Events built by the user's own code meet the same caps as those the readers read: nothing unbounded is kept. */

@@ -13,6 +13,7 @@ import java.util.Set;
 
 import io.cloudevents.CloudEvent;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -87,7 +88,8 @@ final class RecentEvents {
             if (lastSeenSnapshot != null && s.snapshotId() == lastSeenSnapshot) {
                 break;
             }
-            if (!ownSnapshots.contains(s.snapshotId())) {
+            // a compaction (replace) adds files but no events: its rows are in the window already, or too old
+            if (!ownSnapshots.contains(s.snapshotId()) && !DataOperations.REPLACE.equals(s.operation())) {
                 unseen.add(s);
             }
         }
