@@ -36,12 +36,23 @@ public class IcebergProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
+        String operation = getEndpoint().getConfiguration().getOperation();
+        if (TableMaintenance.handles(operation)) {
+            // on the caller's (a timer route's) thread, never on the commit lane: it must not delay an ingest commit
+            try {
+                Message in = exchange.getIn();
+                in.setBody(new TableMaintenance(getEndpoint()).run(operation, tableOf(in)));
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
+            callback.done(true);
+            return true;
+        }
         TableIdentifier table;
         PendingBatch batch;
         try {
             Message in = exchange.getIn();
-            String override = in.getHeader(IcebergConstants.TABLE, String.class);
-            table = override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
+            table = tableOf(in);
             String batchId = in.getHeader(IcebergConstants.BATCH_ID, exchange.getExchangeId(), String.class);
             if (batchId.isEmpty() || batchId.contains(",")) {
                 // the snapshot summary lists the batch ids of a group commit separated by commas
@@ -80,6 +91,11 @@ public class IcebergProducer extends DefaultAsyncProducer {
             return true;
         }
         return false;
+    }
+
+    private TableIdentifier tableOf(Message in) {
+        String override = in.getHeader(IcebergConstants.TABLE, String.class);
+        return override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
     }
 
     /** Events built by the user's own code meet the same caps as those the readers read: nothing unbounded is kept. */
