@@ -55,6 +55,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowBytes": getOrCreateConfiguration(target).setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": getOrCreateConfiguration(target).setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
+        case "dryrun":
+        case "dryRun": getOrCreateConfiguration(target).setDryRun(property(camelContext, boolean.class, value)); return true;
         case "identifierfields":
         case "identifierFields": getOrCreateConfiguration(target).setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -85,9 +87,19 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": getOrCreateConfiguration(target).setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": getOrCreateConfiguration(target).setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "maxmanifests":
+        case "maxManifests": getOrCreateConfiguration(target).setMaxManifests(property(camelContext, int.class, value)); return true;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": getOrCreateConfiguration(target).setMaxSnapshotAgeMs(property(camelContext, long.class, value)); return true;
+        case "maxsnapshots":
+        case "maxSnapshots": getOrCreateConfiguration(target).setMaxSnapshots(property(camelContext, int.class, value)); return true;
         case "mininputfiles":
         case "minInputFiles": getOrCreateConfiguration(target).setMinInputFiles(property(camelContext, int.class, value)); return true;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": getOrCreateConfiguration(target).setMinSnapshotAgeMs(property(camelContext, long.class, value)); return true;
         case "operation": getOrCreateConfiguration(target).setOperation(property(camelContext, java.lang.String.class, value)); return true;
+        case "orphanminagems":
+        case "orphanMinAgeMs": getOrCreateConfiguration(target).setOrphanMinAgeMs(property(camelContext, long.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": getOrCreateConfiguration(target).setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "schemamode":
@@ -135,6 +147,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
+        case "dryrun":
+        case "dryRun": return boolean.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -165,9 +179,19 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "maxmanifests":
+        case "maxManifests": return int.class;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return long.class;
+        case "maxsnapshots":
+        case "maxSnapshots": return int.class;
         case "mininputfiles":
         case "minInputFiles": return int.class;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return long.class;
         case "operation": return java.lang.String.class;
+        case "orphanminagems":
+        case "orphanMinAgeMs": return long.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "schemamode":
@@ -211,6 +235,8 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowBytes": return getOrCreateConfiguration(target).getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return getOrCreateConfiguration(target).getDedupWindowSeconds();
+        case "dryrun":
+        case "dryRun": return getOrCreateConfiguration(target).isDryRun();
         case "identifierfields":
         case "identifierFields": return getOrCreateConfiguration(target).getIdentifierFields();
         case "inferredcolumnpattern":
@@ -241,9 +267,19 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "maxJsonNumberLength": return getOrCreateConfiguration(target).getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return getOrCreateConfiguration(target).getMaxJsonStringLength();
+        case "maxmanifests":
+        case "maxManifests": return getOrCreateConfiguration(target).getMaxManifests();
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return getOrCreateConfiguration(target).getMaxSnapshotAgeMs();
+        case "maxsnapshots":
+        case "maxSnapshots": return getOrCreateConfiguration(target).getMaxSnapshots();
         case "mininputfiles":
         case "minInputFiles": return getOrCreateConfiguration(target).getMinInputFiles();
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return getOrCreateConfiguration(target).getMinSnapshotAgeMs();
         case "operation": return getOrCreateConfiguration(target).getOperation();
+        case "orphanminagems":
+        case "orphanMinAgeMs": return getOrCreateConfiguration(target).getOrphanMinAgeMs();
         case "partitionspec":
         case "partitionSpec": return getOrCreateConfiguration(target).getPartitionSpec();
         case "schemamode":

@@ -45,6 +45,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowBytes": target.setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": target.setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
+        case "dryrun":
+        case "dryRun": target.setDryRun(property(camelContext, boolean.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -73,9 +75,19 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": target.setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": target.setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "maxmanifests":
+        case "maxManifests": target.setMaxManifests(property(camelContext, int.class, value)); return true;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": target.setMaxSnapshotAgeMs(property(camelContext, long.class, value)); return true;
+        case "maxsnapshots":
+        case "maxSnapshots": target.setMaxSnapshots(property(camelContext, int.class, value)); return true;
         case "mininputfiles":
         case "minInputFiles": target.setMinInputFiles(property(camelContext, int.class, value)); return true;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": target.setMinSnapshotAgeMs(property(camelContext, long.class, value)); return true;
         case "operation": target.setOperation(property(camelContext, java.lang.String.class, value)); return true;
+        case "orphanminagems":
+        case "orphanMinAgeMs": target.setOrphanMinAgeMs(property(camelContext, long.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "schemamode":
@@ -115,6 +127,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
+        case "dryrun":
+        case "dryRun": return boolean.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -143,9 +157,19 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "maxmanifests":
+        case "maxManifests": return int.class;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return long.class;
+        case "maxsnapshots":
+        case "maxSnapshots": return int.class;
         case "mininputfiles":
         case "minInputFiles": return int.class;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return long.class;
         case "operation": return java.lang.String.class;
+        case "orphanminagems":
+        case "orphanMinAgeMs": return long.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "schemamode":
@@ -186,6 +210,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowBytes": return target.getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return target.getDedupWindowSeconds();
+        case "dryrun":
+        case "dryRun": return target.isDryRun();
         case "identifierfields":
         case "identifierFields": return target.getIdentifierFields();
         case "inferredcolumnpattern":
@@ -214,9 +240,19 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "maxJsonNumberLength": return target.getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return target.getMaxJsonStringLength();
+        case "maxmanifests":
+        case "maxManifests": return target.getMaxManifests();
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return target.getMaxSnapshotAgeMs();
+        case "maxsnapshots":
+        case "maxSnapshots": return target.getMaxSnapshots();
         case "mininputfiles":
         case "minInputFiles": return target.getMinInputFiles();
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return target.getMinSnapshotAgeMs();
         case "operation": return target.getOperation();
+        case "orphanminagems":
+        case "orphanMinAgeMs": return target.getOrphanMinAgeMs();
         case "partitionspec":
         case "partitionSpec": return target.getPartitionSpec();
         case "schemamode":

@@ -45,6 +45,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowBytes": target.getConfiguration().setDedupWindowBytes(property(camelContext, long.class, value)); return true;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": target.getConfiguration().setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
+        case "dryrun":
+        case "dryRun": target.getConfiguration().setDryRun(property(camelContext, boolean.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.getConfiguration().setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -75,9 +77,19 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": target.getConfiguration().setMaxJsonNumberLength(property(camelContext, int.class, value)); return true;
         case "maxjsonstringlength":
         case "maxJsonStringLength": target.getConfiguration().setMaxJsonStringLength(property(camelContext, int.class, value)); return true;
+        case "maxmanifests":
+        case "maxManifests": target.getConfiguration().setMaxManifests(property(camelContext, int.class, value)); return true;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": target.getConfiguration().setMaxSnapshotAgeMs(property(camelContext, long.class, value)); return true;
+        case "maxsnapshots":
+        case "maxSnapshots": target.getConfiguration().setMaxSnapshots(property(camelContext, int.class, value)); return true;
         case "mininputfiles":
         case "minInputFiles": target.getConfiguration().setMinInputFiles(property(camelContext, int.class, value)); return true;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": target.getConfiguration().setMinSnapshotAgeMs(property(camelContext, long.class, value)); return true;
         case "operation": target.getConfiguration().setOperation(property(camelContext, java.lang.String.class, value)); return true;
+        case "orphanminagems":
+        case "orphanMinAgeMs": target.getConfiguration().setOrphanMinAgeMs(property(camelContext, long.class, value)); return true;
         case "partitionspec":
         case "partitionSpec": target.getConfiguration().setPartitionSpec(property(camelContext, java.lang.String.class, value)); return true;
         case "schemamode":
@@ -122,6 +134,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowBytes": return long.class;
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return long.class;
+        case "dryrun":
+        case "dryRun": return boolean.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -152,9 +166,19 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": return int.class;
         case "maxjsonstringlength":
         case "maxJsonStringLength": return int.class;
+        case "maxmanifests":
+        case "maxManifests": return int.class;
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return long.class;
+        case "maxsnapshots":
+        case "maxSnapshots": return int.class;
         case "mininputfiles":
         case "minInputFiles": return int.class;
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return long.class;
         case "operation": return java.lang.String.class;
+        case "orphanminagems":
+        case "orphanMinAgeMs": return long.class;
         case "partitionspec":
         case "partitionSpec": return java.lang.String.class;
         case "schemamode":
@@ -195,6 +219,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowBytes": return target.getConfiguration().getDedupWindowBytes();
         case "dedupwindowseconds":
         case "dedupWindowSeconds": return target.getConfiguration().getDedupWindowSeconds();
+        case "dryrun":
+        case "dryRun": return target.getConfiguration().isDryRun();
         case "identifierfields":
         case "identifierFields": return target.getConfiguration().getIdentifierFields();
         case "inferredcolumnpattern":
@@ -225,9 +251,19 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "maxJsonNumberLength": return target.getConfiguration().getMaxJsonNumberLength();
         case "maxjsonstringlength":
         case "maxJsonStringLength": return target.getConfiguration().getMaxJsonStringLength();
+        case "maxmanifests":
+        case "maxManifests": return target.getConfiguration().getMaxManifests();
+        case "maxsnapshotagems":
+        case "maxSnapshotAgeMs": return target.getConfiguration().getMaxSnapshotAgeMs();
+        case "maxsnapshots":
+        case "maxSnapshots": return target.getConfiguration().getMaxSnapshots();
         case "mininputfiles":
         case "minInputFiles": return target.getConfiguration().getMinInputFiles();
+        case "minsnapshotagems":
+        case "minSnapshotAgeMs": return target.getConfiguration().getMinSnapshotAgeMs();
         case "operation": return target.getConfiguration().getOperation();
+        case "orphanminagems":
+        case "orphanMinAgeMs": return target.getConfiguration().getOrphanMinAgeMs();
         case "partitionspec":
         case "partitionSpec": return target.getConfiguration().getPartitionSpec();
         case "schemamode":

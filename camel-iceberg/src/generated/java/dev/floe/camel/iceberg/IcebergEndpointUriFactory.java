@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(35);
+        Set<String> props = new HashSet<>(41);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -36,6 +36,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("dedup");
         props.add("dedupWindowBytes");
         props.add("dedupWindowSeconds");
+        props.add("dryRun");
         props.add("identifierFields");
         props.add("inferredColumnPattern");
         props.add("lazyStartProducer");
@@ -51,8 +52,13 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("maxJsonNameLength");
         props.add("maxJsonNumberLength");
         props.add("maxJsonStringLength");
+        props.add("maxManifests");
+        props.add("maxSnapshotAgeMs");
+        props.add("maxSnapshots");
         props.add("minInputFiles");
+        props.add("minSnapshotAgeMs");
         props.add("operation");
+        props.add("orphanMinAgeMs");
         props.add("partitionSpec");
         props.add("schemaMode");
         props.add("table");

@@ -50,7 +50,7 @@ final class BatchCommitter {
     private static final long MAX_DELAY_MS = 10_000;
     // Iceberg's shared worker pool is shut down by its own JVM shutdown hook as soon as SIGTERM arrives, while the
     // batches completed on stop still have to commit: their manifests are read and written on the table's lane thread
-    // (and maintenance's on the thread that runs it)
+    // (maintenance does the same on its caller's thread)
     static final ExecutorService ON_LANE_THREAD = new CallerThreadExecutor();
 
     private final TableIdentifier id;

@@ -19,10 +19,8 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
-import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.PropertyUtil;
@@ -59,16 +57,9 @@ final class DataFileCompaction {
         this.conf = conf;
     }
 
-    /** Runs one compaction of the table; the figures of the contract, {@code skipped} when there is no table. */
-    static Map<String, Object> run(Catalog catalog, TableIdentifier id, IcebergConfiguration conf) {
-        Table table;
-        try {
-            table = catalog.loadTable(id);
-        } catch (NoSuchTableException e) {
-            return figures(id, "skipped", 0, 0, 0, 0);
-        }
-        DataFileCompaction compaction = new DataFileCompaction(id, table, conf);
-        return compaction.commit(compaction.prepare());
+    /** Runs one compaction of the table: the figures of the contract. */
+    Map<String, Object> run() {
+        return commit(prepare());
     }
 
     long targetBytes() {

@@ -46,8 +46,20 @@ public class IcebergConfiguration implements Cloneable {
     private String writeMode = "append";
     @UriParam
     private String identifierFields;
-    @UriParam(enums = "append,validate,compact", defaultValue = "append")
+    @UriParam(enums = "append,validate,expireSnapshots,rewriteManifests,compact,removeOrphanFiles,stats", defaultValue = "append")
     private String operation = "append";
+    @UriParam(label = "maintenance", defaultValue = "86400000")
+    private long maxSnapshotAgeMs = 86_400_000L;
+    @UriParam(label = "maintenance", defaultValue = "500")
+    private int maxSnapshots = 500;
+    @UriParam(label = "maintenance", defaultValue = "60000")
+    private long minSnapshotAgeMs = 60_000L;
+    @UriParam(label = "maintenance", defaultValue = "20")
+    private int maxManifests = 20;
+    @UriParam(label = "maintenance", defaultValue = "86400000")
+    private long orphanMinAgeMs = 86_400_000L;
+    @UriParam(label = "maintenance", defaultValue = "false")
+    private boolean dryRun;
     @UriParam(label = "maintenance", defaultValue = "5")
     private int minInputFiles = 5;
     @UriParam(label = "maintenance", defaultValue = "1073741824")
@@ -263,10 +275,11 @@ public class IcebergConfiguration implements Cloneable {
     /**
      * append: write the rows. validate: write nothing, only check that the rows fit the table (its typed columns and
      * their allowed evolution) and fail the exchange with IncompatibleSchemaException if not, so a route can reject
-     * one bad event before it is batched with good ones. compact: table maintenance, on the caller's thread: bin-pack
-     * the small data files of each partition into files of targetFileSizeBytes, applying and dropping the delete
-     * files they cover; the body becomes a Map of figures (operation, table, outcome, rewrittenDataFiles,
-     * addedDataFiles, removedDeleteFiles, rewrittenBytes).
+     * one bad event before it is batched with good ones. The maintenance operations run on the caller's thread and set
+     * the body to a Map of figures (operation, table, outcome: done, nothing-to-do, skipped or conflict, and more):
+     * expireSnapshots (by age and count, files no longer referenced deleted), rewriteManifests (clustered by
+     * partition), compact (bin-pack small data files), removeOrphanFiles (files no metadata references), stats (the
+     * table's health figures, read only).
      */
     public void setOperation(String operation) {
         this.operation = operation;
@@ -293,6 +306,77 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setMaxCompactionBytes(long maxCompactionBytes) {
         this.maxCompactionBytes = maxCompactionBytes;
+    }
+
+    public long getMaxSnapshotAgeMs() {
+        return maxSnapshotAgeMs;
+    }
+
+    /**
+     * For operation=expireSnapshots: snapshots older than this many milliseconds are expired (the current one is always
+     * kept), and the files only they referenced are deleted.
+     */
+    public void setMaxSnapshotAgeMs(long maxSnapshotAgeMs) {
+        this.maxSnapshotAgeMs = maxSnapshotAgeMs;
+    }
+
+    public int getMaxSnapshots() {
+        return maxSnapshots;
+    }
+
+    /**
+     * For operation=expireSnapshots: a cap on the snapshots kept. Snapshots beyond the newest this many are expired
+     * even if they are younger than maxSnapshotAgeMs (but never younger than minSnapshotAgeMs).
+     */
+    public void setMaxSnapshots(int maxSnapshots) {
+        this.maxSnapshots = maxSnapshots;
+    }
+
+    public long getMinSnapshotAgeMs() {
+        return minSnapshotAgeMs;
+    }
+
+    /**
+     * For operation=expireSnapshots: a snapshot younger than this many milliseconds is never expired, whatever the cap,
+     * so a commit whose outcome is being reconciled still finds itself in the table.
+     */
+    public void setMinSnapshotAgeMs(long minSnapshotAgeMs) {
+        this.minSnapshotAgeMs = minSnapshotAgeMs;
+    }
+
+    public int getMaxManifests() {
+        return maxManifests;
+    }
+
+    /**
+     * For operation=rewriteManifests: the manifests of the current snapshot are rewritten, clustered by partition,
+     * when there are more than this many.
+     */
+    public void setMaxManifests(int maxManifests) {
+        this.maxManifests = maxManifests;
+    }
+
+    public long getOrphanMinAgeMs() {
+        return orphanMinAgeMs;
+    }
+
+    /**
+     * For operation=removeOrphanFiles: only files older than this many milliseconds are deleted, so the files of a
+     * commit still in flight (written, not yet committed) are never taken for orphans.
+     */
+    public void setOrphanMinAgeMs(long orphanMinAgeMs) {
+        this.orphanMinAgeMs = orphanMinAgeMs;
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    /**
+     * For operation=removeOrphanFiles: count the orphan files, delete nothing.
+     */
+    public void setDryRun(boolean dryRun) {
+        this.dryRun = dryRun;
     }
 
     public int getMaxGroupRows() {

@@ -36,8 +36,15 @@ public class IcebergProducer extends DefaultAsyncProducer {
 
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
-        if ("compact".equals(getEndpoint().getConfiguration().getOperation())) {
-            compact(exchange);
+        String operation = getEndpoint().getConfiguration().getOperation();
+        if (TableMaintenance.handles(operation)) {
+            // on the caller's (a timer route's) thread, never on the commit lane: it must not delay an ingest commit
+            try {
+                Message in = exchange.getIn();
+                in.setBody(new TableMaintenance(getEndpoint()).run(operation, tableOf(in)));
+            } catch (RuntimeException e) {
+                exchange.setException(e);
+            }
             callback.done(true);
             return true;
         }
@@ -45,8 +52,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
         PendingBatch batch;
         try {
             Message in = exchange.getIn();
-            String override = in.getHeader(IcebergConstants.TABLE, String.class);
-            table = override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
+            table = tableOf(in);
             String batchId = in.getHeader(IcebergConstants.BATCH_ID, exchange.getExchangeId(), String.class);
             if (batchId.isEmpty() || batchId.contains(",")) {
                 // the snapshot summary lists the batch ids of a group commit separated by commas
@@ -87,19 +93,9 @@ public class IcebergProducer extends DefaultAsyncProducer {
         return false;
     }
 
-    /** Maintenance runs on the caller's thread, never on the table's commit lane, so it never delays ingest. */
-    private void compact(Exchange exchange) {
-        TableIdentifier table = null;
-        try {
-            String override = exchange.getIn().getHeader(IcebergConstants.TABLE, String.class);
-            table = override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
-            exchange.getMessage().setBody(
-                    DataFileCompaction.run(getEndpoint().catalog(), table, getEndpoint().getConfiguration()));
-        } catch (RuntimeException e) {
-            exchange.setException(table == null ? e : new IcebergWriteException(table, "-", "compact", e));
-        } catch (FSError e) {
-            exchange.setException(new IcebergWriteException(table, "-", "compact", DataFileWriter.ioFailure(e)));
-        }
+    private TableIdentifier tableOf(Message in) {
+        String override = in.getHeader(IcebergConstants.TABLE, String.class);
+        return override != null ? TableNames.parse(override) : getEndpoint().getTableIdentifier();
     }
 
     /** Events built by the user's own code meet the same caps as those the readers read: nothing unbounded is kept. */

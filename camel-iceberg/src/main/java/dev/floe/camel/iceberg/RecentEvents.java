@@ -2,6 +2,7 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -18,8 +19,10 @@ import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.parquet.Parquet;
 
@@ -30,8 +33,10 @@ import org.apache.iceberg.parquet.Parquet;
  * One window per table per process, shared by every route and endpoint that writes the table (see
  * {@link IcebergComponent}), and fed by the table itself: before each commit, {@link #catchUp} reads the source and id
  * columns (a projection, nothing else) of the data files of every snapshot since the last one it saw that this
- * process did not write: another replica's commits, and a commit of ours whose outcome was unknown. So it survives a
- * restart and spans replicas, within the time one commit takes. Bounded in age, in entries and in bytes.
+ * process did not write: another replica's commits, and a commit of ours whose outcome was unknown. At start, and
+ * whenever expiry has removed the last snapshot it saw, it reads the rows whose ingest time is within the window
+ * instead, so it needs no snapshot history. So it survives a restart, snapshot expiry and compaction, and spans
+ * replicas, within the time one commit takes. Bounded in age, in entries and in bytes.
  */
 final class RecentEvents {
 
@@ -74,8 +79,9 @@ final class RecentEvents {
     }
 
     /**
-     * Reads the keys of the snapshots since the last one seen (on first use: of the whole window) that this process
-     * did not write, newest first, stopping at the window's age.
+     * Reads the keys of the snapshots since the last one seen that this process did not write, newest first, stopping
+     * at the window's age. On first use, or when the last one seen has been expired, the snapshots no longer tell
+     * what came in: the window is read from the rows' ingest time instead.
      */
     synchronized void catchUp(Table table) {
         Snapshot head = table.currentSnapshot();
@@ -83,12 +89,17 @@ final class RecentEvents {
             return;
         }
         long now = System.currentTimeMillis();
+        if (lastSeenSnapshot == null || table.snapshot(lastSeenSnapshot) == null) {
+            reload(table, now);
+            lastSeenSnapshot = head.snapshotId();
+            return;
+        }
         List<Snapshot> unseen = new ArrayList<>();
         for (Snapshot s = head; s != null && now - s.timestampMillis() <= windowMillis; s = parent(table, s)) {
-            if (lastSeenSnapshot != null && s.snapshotId() == lastSeenSnapshot) {
+            if (s.snapshotId() == lastSeenSnapshot) {
                 break;
             }
-            // a compaction (replace) adds files but no events: its rows are in the window already, or too old
+            // a compaction or manifest rewrite (replace) moves rows, it brings no new events
             if (!ownSnapshots.contains(s.snapshotId()) && !DataOperations.REPLACE.equals(s.operation())) {
                 unseen.add(s);
             }
@@ -99,6 +110,41 @@ final class RecentEvents {
             readKeys(table, s).forEach(key -> put(key, s.timestampMillis()));
         }
         lastSeenSnapshot = head.snapshotId();
+        evict(now);
+    }
+
+    /**
+     * Fills the window afresh from the rows whose ingest time lies within it: a filtered scan, so the column metrics
+     * of older data files keep them unread. Independent of snapshot history, which expiry and compaction cut short.
+     */
+    private void reload(Table table, long now) {
+        Schema schema = table.schema();
+        seen.clear();
+        bytes = 0;
+        if (schema.findField(EventTableLayout.INGEST_TIME) == null || schema.findField(EventTableLayout.SOURCE) == null
+                || schema.findField(EventTableLayout.ID) == null) {
+            return; // not an event table: nothing to deduplicate against
+        }
+        long fromMicros = (now - windowMillis) * 1000;
+        List<Map.Entry<String, Long>> found = new ArrayList<>();
+        try (CloseableIterable<Record> rows = IcebergGenerics.read(table)
+                .select(EventTableLayout.SOURCE, EventTableLayout.ID, EventTableLayout.INGEST_TIME)
+                .where(Expressions.greaterThanOrEqual(EventTableLayout.INGEST_TIME, fromMicros))
+                .build()) {
+            for (Record row : rows) {
+                Object ingested = row.getField(EventTableLayout.INGEST_TIME);
+                long millis = ingested instanceof OffsetDateTime time ? time.toInstant().toEpochMilli() : now;
+                if (now - millis <= windowMillis) {
+                    found.add(Map.entry(row.getField(EventTableLayout.SOURCE) + "\u0000"
+                            + row.getField(EventTableLayout.ID), millis));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // oldest first, so eviction by age can stop at the first entry within the window
+        found.sort(Map.Entry.comparingByValue());
+        found.forEach(entry -> put(entry.getKey(), entry.getValue()));
         evict(now);
     }
 

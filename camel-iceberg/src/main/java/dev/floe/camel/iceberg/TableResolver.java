@@ -84,6 +84,7 @@ final class TableResolver {
         properties.put(TableProperties.FORMAT_VERSION, "2");
         // a connector commits often; keep the metadata folder from growing without bound
         properties.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
+        properties.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "10");
         conf.getTableProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         return properties;
     }

@@ -53,7 +53,7 @@ class CompactionConcurrencyTest extends CompactionTestSupport {
         AtomicBoolean ingesting = new AtomicBoolean(true);
         Future<List<Object>> outcomes = compactUntil(ingesting, "k.appends");
         try {
-            for (int b = 0; b < 80; b++) {
+            for (int b = 0; b < 40; b++) {
                 List<CloudEvent> events = new ArrayList<>();
                 for (int i = 0; i < 10; i++) {
                     events.add(event(b + "-" + i, "t", "s" + i, "{\"b\":" + b + "}"));
@@ -115,7 +115,7 @@ class CompactionConcurrencyTest extends CompactionTestSupport {
         AtomicBoolean ingesting = new AtomicBoolean(true);
         Future<List<Object>> outcomes = compactUntil(ingesting, "k.upserts");
         try {
-            for (int b = 0; b < 60; b++) {
+            for (int b = 0; b < 30; b++) {
                 List<CloudEvent> events = new ArrayList<>();
                 Map<String, String> changes = new TreeMap<>();
                 for (int j = 0; j < 6; j++) {
