@@ -12,12 +12,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.component.master.MasterConsumer;
-import org.apache.camel.quarkus.main.events.BeforeStart;
+import org.apache.camel.quarkus.main.events.BeforeConfigure;
 
 /**
  * The cluster service behind the {@code master:} maintenance routes: Camel's file lock, in {@code floe.maintenance.lock-dir}
  * (default: the data directory's {@code cluster/} folder), so that of the processes sharing that folder one maintains.
- * Installed before Camel starts the routes, with the folder read at run time (the camel-quarkus-file-cluster-service
+ * Installed before Camel configures its components (the master component looks for it then), with the folder read at
+ * run time (the camel-quarkus-file-cluster-service
  * extension fixes its folder at build time).
  */
 @ApplicationScoped
@@ -25,7 +26,7 @@ public class MaintenanceLeadership {
 
     private volatile CamelContext camel;
 
-    void install(@Observes BeforeStart starting, CamelContext camel, FloeConfig config) throws Exception {
+    void install(@Observes BeforeConfigure configuring, CamelContext camel, FloeConfig config) throws Exception {
         this.camel = camel;
         Path root = Path.of(config.maintenance().lockDir().orElse(config.dataDir() + "/cluster")).toAbsolutePath();
         Files.createDirectories(root);
