@@ -36,8 +36,16 @@ class MaintenanceLeaderIT {
                 "-Dfloe.maintenance.compact.interval-ms=1000");
         List<String> acknowledged = new ArrayList<>();
         // started together, as a Deployment's pods are
-        CompletableFuture<FloeProcess> starting = CompletableFuture.supplyAsync(() -> start("maintenance-leader-2.log", env, fast));
-        try (FloeProcess first = start("maintenance-leader-1.log", env, fast); FloeProcess second = starting.join()) {
+        CompletableFuture<FloeProcess> starting = CompletableFuture
+                .supplyAsync(() -> start("maintenance-leader-2.log", env, fast));
+        FloeProcess first;
+        try {
+            first = start("maintenance-leader-1.log", env, fast);
+        } catch (RuntimeException e) {
+            starting.thenAccept(FloeProcess::close);
+            throw e;
+        }
+        try (first; FloeProcess second = starting.join()) {
             send(first, "one-", 10, acknowledged);
             send(second, "two-", 10, acknowledged);
 
