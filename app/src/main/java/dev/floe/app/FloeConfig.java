@@ -109,7 +109,8 @@ public interface FloeConfig {
 
     interface Maintenance {
 
-        /** Master switch: off, no maintenance route starts. */
+        /** Master switch: off, no maintenance route starts (the routes read it too, from application.properties). */
+        @WithDefault("true")
         boolean enabled();
 
         /**
@@ -119,6 +120,7 @@ public interface FloeConfig {
         Optional<String> lockDir();
 
         /** How often a replica that is not the leader tries to take the lock. */
+        @WithDefault("10000")
         long lockIntervalMs();
 
         MaintenanceTask expireSnapshots();
@@ -134,10 +136,13 @@ public interface FloeConfig {
 
     interface MaintenanceTask {
 
+        @WithDefault("true")
         boolean enabled();
 
-        /** The period of the task's timer in routes/maintenance.yaml. */
-        long intervalMs();
+        /**
+         * The period of the task's timer: read by routes/maintenance.yaml, whose defaults are in application.properties.
+         */
+        Optional<Long> intervalMs();
 
         /** Options of the task's iceberg: operation, named as the component names them (e.g. maxSnapshots). */
         Map<String, String> options();
