@@ -11,6 +11,7 @@ import jakarta.enterprise.event.Observes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.component.file.cluster.FileLockClusterService;
+import org.apache.camel.component.master.MasterComponent;
 import org.apache.camel.component.master.MasterConsumer;
 import org.apache.camel.quarkus.main.events.BeforeConfigure;
 
@@ -35,6 +36,9 @@ public class MaintenanceLeadership {
         service.setAcquireLockDelay(1, TimeUnit.SECONDS);
         service.setAcquireLockInterval(config.maintenance().lockIntervalMs(), TimeUnit.MILLISECONDS);
         camel.addService(service, true, true);
+        // A new leader starts the maintenance routes' timers one at a time, and a shutdown waits for those starts: with
+        // this instead of Camel's 5 s back-off they came about 3 s apart here instead of 5 s.
+        camel.getComponent("master", MasterComponent.class).setBackOffDelay(200);
         Log.debugf("Maintenance leadership: file lock in %s", root);
     }
 
