@@ -95,6 +95,85 @@ public interface FloeConfig {
         /** Write an event once when source and id repeat within one commit. */
         @WithDefault("true")
         boolean dedup();
+
+        /** This table's overrides of floe.maintenance.* (README "Table maintenance"). */
+        TableMaintenance maintenance();
+    }
+
+    /**
+     * Table maintenance (routes/maintenance.yaml, README "Table maintenance"): each task's timer, and the endpoint
+     * options of its iceberg: operation. Defaults are in application.properties; an option not set there is the
+     * iceberg component's default.
+     */
+    Maintenance maintenance();
+
+    interface Maintenance {
+
+        /** Master switch: off, no maintenance route starts (the routes read it too, from application.properties). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The folder of the file lock that elects the one replica that maintains (Camel's file lock cluster service).
+         * Absent: {@code <floe.data-dir>/cluster}. Replicas elect one leader only when they share this folder.
+         */
+        Optional<String> lockDir();
+
+        /** How often a replica that is not the leader tries to take the lock. */
+        @WithDefault("10000")
+        long lockIntervalMs();
+
+        MaintenanceTask expireSnapshots();
+
+        MaintenanceTask rewriteManifests();
+
+        MaintenanceTask compact();
+
+        MaintenanceTask removeOrphanFiles();
+
+        MaintenanceTask stats();
+    }
+
+    interface MaintenanceTask {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The period of the task's timer: read by routes/maintenance.yaml, whose defaults are in application.properties.
+         */
+        Optional<Long> intervalMs();
+
+        /** Options of the task's iceberg: operation, named as the component names them (e.g. maxSnapshots). */
+        Map<String, String> options();
+    }
+
+    /** One table's overrides: what is absent follows floe.maintenance.*. */
+    interface TableMaintenance {
+
+        /** false: no task maintains this table. */
+        Optional<Boolean> enabled();
+
+        TableMaintenanceTask expireSnapshots();
+
+        TableMaintenanceTask rewriteManifests();
+
+        TableMaintenanceTask compact();
+
+        TableMaintenanceTask removeOrphanFiles();
+
+        TableMaintenanceTask stats();
+    }
+
+    interface TableMaintenanceTask {
+
+        Optional<Boolean> enabled();
+
+        /** At least this long between two runs on this table; can only lengthen the task's own interval. */
+        Optional<Long> intervalMs();
+
+        /** Endpoint options for this table, over floe.maintenance.&lt;task&gt;.options. */
+        Map<String, String> options();
     }
 
     Batch batch();

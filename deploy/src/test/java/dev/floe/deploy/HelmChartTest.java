@@ -83,4 +83,39 @@ class HelmChartTest {
         assertThat(List.of(pod.at("/volumes").toString())).allMatch(v -> v.contains("lake-floe-data"));
         assertThat(objects.get("Deployment/lake-floe").at("/spec/strategy/type").asText()).isEqualTo("Recreate");
     }
+
+    @Test
+    void maintenanceIsOnAndOneLockOnASharedClaimElectsOneMaintainer() {
+        Map<String, JsonNode> defaults = byKind(new Helm(CHART).template().withName("floe").call());
+        assertThat(defaults.get("ConfigMap/floe-config").at("/data/FLOE_MAINTENANCE_ENABLED").asText())
+                .isEqualTo("true");
+        assertThat(defaults.get("Deployment/floe").toString()).doesNotContain("maintenance-lock");
+
+        Map<String, JsonNode> shared = byKind(new Helm(CHART).template().withName("floe").set("replicaCount", "3")
+                .set("maintenance.lockClaim", "floe-maintenance-lock").call());
+        JsonNode pod = shared.get("Deployment/floe").at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        String lockDir = null;
+        for (JsonNode env : container.path("env")) {
+            if (env.path("name").asText().equals("FLOE_MAINTENANCE_LOCK_DIR")) {
+                lockDir = env.path("value").asText();
+            }
+        }
+        assertThat(lockDir).as("FLOE_MAINTENANCE_LOCK_DIR").isNotNull();
+        String mountedClaim = null;
+        for (JsonNode mount : container.path("volumeMounts")) {
+            if (mount.path("mountPath").asText().equals(lockDir)) {
+                for (JsonNode volume : pod.path("volumes")) {
+                    if (volume.path("name").asText().equals(mount.path("name").asText())) {
+                        mountedClaim = volume.at("/persistentVolumeClaim/claimName").asText();
+                    }
+                }
+            }
+        }
+        assertThat(mountedClaim).as("the lock folder is the shared claim").isEqualTo("floe-maintenance-lock");
+
+        Map<String, JsonNode> off = byKind(
+                new Helm(CHART).template().withName("floe").set("maintenance.enabled", "false").call());
+        assertThat(off.get("ConfigMap/floe-config").at("/data/FLOE_MAINTENANCE_ENABLED").asText()).isEqualTo("false");
+    }
 }
