@@ -71,6 +71,9 @@ public final class CommitProfile {
                 props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
         }
+        if (props.containsKey("catalog-impl")) {
+            props.remove("type");
+        }
         Catalog catalog = CatalogUtil.buildIcebergCatalog("floe", props, hadoopConf(floeConf));
         ((SupportsNamespaces) catalog).createNamespace(Namespace.of("bench"));
         // the properties the component gives a table it creates (TableResolver)

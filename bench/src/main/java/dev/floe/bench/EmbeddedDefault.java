@@ -3,7 +3,11 @@ package dev.floe.bench;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The catalog properties of Floe's embedded default (CatalogProducer) for a data folder, for the bench tools. */
+/**
+ * Floe's embedded default catalog for a data folder (CatalogProducer), as any other process opens it: with Iceberg's own
+ * JdbcCatalog ({@code type=jdbc}) on the same SQLite file and warehouse. Floe itself uses {@code CachingJdbcCatalog},
+ * the same tables and SQL.
+ */
 final class EmbeddedDefault {
 
     private EmbeddedDefault() {
