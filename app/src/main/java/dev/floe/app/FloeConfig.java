@@ -497,7 +497,7 @@ public interface FloeConfig {
         @WithDefault("16777216")
         long maxBytes();
 
-        @WithDefault("1000")
+        @WithDefault("20")
         long maxWaitMs();
     }
 

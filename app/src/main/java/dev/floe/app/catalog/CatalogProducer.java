@@ -15,7 +15,8 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.apache.hadoop.conf.Configuration;
+import dev.floe.camel.iceberg.CachingJdbcCatalog;
+import dev.floe.camel.iceberg.ForklessLocalFileSystem;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
@@ -33,7 +34,8 @@ public class CatalogProducer {
         if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
                 && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
             // the embedded default: nothing to run, everything under the data directory
-            properties.put(CatalogUtil.ICEBERG_CATALOG_TYPE, CatalogUtil.ICEBERG_CATALOG_TYPE_JDBC);
+            // Iceberg's JDBC catalog that keeps what it commits instead of reading its metadata.json back
+            properties.put(CatalogProperties.CATALOG_IMPL, CachingJdbcCatalog.class.getName());
             properties.put(CatalogProperties.URI,
                     "jdbc:sqlite:" + config.dataDir() + "/catalog.db?journal_mode=WAL&busy_timeout="
                             + config.catalog().embeddedBusyTimeoutMs());
@@ -57,7 +59,9 @@ public class CatalogProducer {
         Log.infof("Iceberg catalog '%s' (%s)", config.catalog().name(),
                 properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE,
                         properties.get(CatalogProperties.CATALOG_IMPL)));
-        return CatalogUtil.buildIcebergCatalog(config.catalog().name(), properties, new Configuration());
+        // a local warehouse's files are created without a chmod process each (ForklessLocalFileSystem)
+        return CatalogUtil.buildIcebergCatalog(config.catalog().name(), properties,
+                ForklessLocalFileSystem.configuration());
     }
 
     /**

@@ -10,7 +10,6 @@ import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.util.IOHelper;
 import org.apache.camel.util.PropertiesHelper;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
@@ -66,8 +65,9 @@ public class IcebergComponent extends DefaultComponent {
                             + " or catalog.catalog-impl");
         }
         String key = conf.getCatalogName() + properties;
-        return catalogs.computeIfAbsent(key,
-                k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties, new Configuration()));
+        // local files without a chmod process per file (ForklessLocalFileSystem)
+        return catalogs.computeIfAbsent(key, k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
+                ForklessLocalFileSystem.configuration()));
     }
 
     /** The table's dedup window; the first endpoint to write the table sizes it. */
