@@ -97,6 +97,10 @@ final class BatchCommitter {
                 Long committed = findBatch(table, batchId, beforeId);
                 return committed != null ? committed : table.currentSnapshot().snapshotId();
             } catch (ValidationException e) {
+                if (presence != null && presence.historyCut()) {
+                    // expiry removed snapshots this batch's absence rests on: no read can settle it, keep the files
+                    throw new CommitOutcomeUnknownException(id, batchId, e);
+                }
                 Long landed = presence != null && presence.found() ? reconcile(table, batchId, beforeId, e) : null;
                 if (landed != null) {
                     return landed;
@@ -174,6 +178,7 @@ final class BatchCommitter {
      */
     private Long reconcile(Table table, String batchId, Long beforeId, RuntimeException failure) {
         Long[] landed = new Long[1];
+        boolean[] cut = new boolean[1];
         try {
             Tasks.foreach(batchId)
                     // bounded by the timeout; Tasks adds one to this count, so MAX_VALUE would overflow to no retry
@@ -183,12 +188,19 @@ final class BatchCommitter {
                     .run(b -> {
                         table.refresh();
                         landed[0] = findBatch(table, b, beforeId);
+                        cut[0] = landed[0] == null && historyCut(table, beforeId);
                     });
         } catch (RuntimeException unreadable) {
             failure.addSuppressed(unreadable);
             LOG.error("Batch {} on {}: commit outcome unknown after {}, and the table could not be read for {} ms;"
                     + " its files are kept and its source is not acknowledged", batchId, id, failure.toString(),
                     reconcileTimeoutMs);
+            throw new CommitOutcomeUnknownException(id, batchId, failure);
+        }
+        if (cut[0]) {
+            LOG.error("Batch {} on {}: commit outcome unknown after {}, and snapshot expiry has removed part of the"
+                    + " table's history since; its files are kept and its source is not acknowledged", batchId, id,
+                    failure.toString());
             throw new CommitOutcomeUnknownException(id, batchId, failure);
         }
         return landed[0];
@@ -207,7 +219,8 @@ final class BatchCommitter {
 
     private void deleteIfProvenAbsent(Table table, String batchId, Long beforeId, List<DataFile> files,
             List<DeleteFile> deletes, RuntimeException failure) {
-        if (!refreshed(table, failure) || findBatch(table, batchId, beforeId) != null) {
+        if (!refreshed(table, failure) || findBatch(table, batchId, beforeId) != null
+                || historyCut(table, beforeId)) {
             return; // in doubt, or a snapshot holds them: keep them (orphan cleanup removes unreferenced files)
         }
         List<ContentFile<?>> written = new ArrayList<>(files);
@@ -226,6 +239,23 @@ final class BatchCommitter {
             }
         }
         return null;
+    }
+
+    /**
+     * True when snapshot expiry has removed part of the history after {@code beforeId}: walking back from the head ends
+     * at a snapshot whose parent is gone before it gets there. Absence found by {@link #findBatch} then proves nothing:
+     * the batch may be in an expired snapshot while its files live on in the newer ones.
+     */
+    static boolean historyCut(Table table, Long beforeId) {
+        for (Snapshot s = table.currentSnapshot(); s != null; s = parent(table, s)) {
+            if (beforeId != null && (s.snapshotId() == beforeId || beforeId.equals(s.parentId()))) {
+                return false;
+            }
+            if (s.parentId() != null && table.snapshot(s.parentId()) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Snapshot parent(Table table, Snapshot snapshot) {

@@ -17,6 +17,7 @@ final class BatchPresence implements SnapshotAncestryValidator {
     private final CarriedWatermarks carried;
     private volatile boolean found;
     private volatile boolean staleCarry;
+    private volatile boolean historyCut;
 
     BatchPresence(String batchId, Long beforeId, SourceOffsets offsets, CarriedWatermarks carried) {
         this.batchId = batchId;
@@ -30,6 +31,8 @@ final class BatchPresence implements SnapshotAncestryValidator {
         // Iceberg validates again on each of its own retries, against the table as it is then
         found = false;
         staleCarry = false;
+        historyCut = false;
+        Snapshot oldest = null;
         for (Snapshot s : ancestry) {
             if (beforeId != null && s.snapshotId() == beforeId) {
                 break;
@@ -38,6 +41,13 @@ final class BatchPresence implements SnapshotAncestryValidator {
                 found = true;
                 return false;
             }
+            oldest = s;
+        }
+        // the walk stopped short of beforeId (or of the first snapshot): expiry removed snapshots an earlier try of
+        // this batch may be in, so nothing proves it absent
+        historyCut = oldest != null && oldest.parentId() != null && !oldest.parentId().equals(beforeId);
+        if (historyCut) {
+            return false;
         }
         if (offsets != null && !offsets.validate(ancestry)) {
             return false;
@@ -52,6 +62,10 @@ final class BatchPresence implements SnapshotAncestryValidator {
         if (found) {
             return "batch " + batchId + " is in the table already (an earlier try landed)";
         }
+        if (historyCut) {
+            return "snapshots after the one this batch was first tried on have been expired: whether an earlier try"
+                    + " landed cannot be told";
+        }
         if (staleCarry) {
             return "another writer moved the table's watermarks since they were read: read them again";
         }
@@ -61,6 +75,11 @@ final class BatchPresence implements SnapshotAncestryValidator {
     /** True when the last validation found the carried watermarks out of date (retry with fresh ones). */
     boolean staleCarry() {
         return staleCarry;
+    }
+
+    /** True when the last validation found the history since the first try cut by snapshot expiry. */
+    boolean historyCut() {
+        return historyCut;
     }
 
     /** True when the last validation found the batch in the table. */

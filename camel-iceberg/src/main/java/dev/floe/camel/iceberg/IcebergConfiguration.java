@@ -52,8 +52,8 @@ public class IcebergConfiguration implements Cloneable {
     private long maxSnapshotAgeMs = 86_400_000L;
     @UriParam(label = "maintenance", defaultValue = "500")
     private int maxSnapshots = 500;
-    @UriParam(label = "maintenance", defaultValue = "60000")
-    private long minSnapshotAgeMs = 60_000L;
+    @UriParam(label = "maintenance", defaultValue = "10000")
+    private long minSnapshotAgeMs = 10_000L;
     @UriParam(label = "maintenance", defaultValue = "20")
     private int maxManifests = 20;
     @UriParam(label = "maintenance", defaultValue = "86400000")
@@ -337,8 +337,9 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * For operation=expireSnapshots: a snapshot younger than this many milliseconds is never expired, whatever the cap,
-     * so a commit whose outcome is being reconciled still finds itself in the table.
+     * For operation=expireSnapshots: a snapshot younger than this many milliseconds is never expired, whatever the cap.
+     * Slack for readers and replicas that just read the table; a commit being reconciled does not rely on it (when
+     * expiry removed snapshots since its first try, the batch fails as outcome unknown instead of being retried).
      */
     public void setMinSnapshotAgeMs(long minSnapshotAgeMs) {
         this.minSnapshotAgeMs = minSnapshotAgeMs;

@@ -72,6 +72,36 @@ class BatchCommitterTest {
     }
 
     @Test
+    void aTryThatLandedInASnapshotExpiredSinceIsNeitherAppendedTwiceNorDeleted() throws Exception {
+        FlakyOps ops = new FlakyOps(table, Outcome.COMMIT_THEN_EXPIRED_THEN_UNKNOWN, 1);
+        Table flaky = new BaseTable(ops, "flaky");
+        List<DataFile> batch = files(flaky);
+        ops.concurrently = () -> {
+            // another writer commits on top, then expiry removes the snapshot that holds the batch (its files live on
+            // in the newer snapshot's manifests)
+            table.refresh();
+            long landed = table.currentSnapshot().snapshotId();
+            try {
+                DataFile other = files(table).get(0);
+                table.newAppend().appendFile(other).commit();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            table.expireSnapshots().expireSnapshotId(landed).cleanExpiredFiles(false).commit();
+        };
+
+        assertThatThrownBy(() -> new BatchCommitter(ID, 3, 1, 1_000).commit(flaky, "batch-x", batch))
+                .isInstanceOf(CommitOutcomeUnknownException.class);
+
+        table.refresh();
+        assertThat(table.currentSnapshot().summary()).as("the batch once, the other writer's row once")
+                .containsEntry("total-records", "2");
+        assertThat(ops.commits.get()).as("no second try").isEqualTo(1);
+        assertThat(batch).allSatisfy(f -> assertThat(table.io().newInputFile(f.location()).exists())
+                .as("the batch's files are kept: the table references them").isTrue());
+    }
+
+    @Test
     void conflictIsRetriedUntilItCommits() throws Exception {
         FlakyOps ops = new FlakyOps(table, Outcome.CONFLICT, 2);
         Table flaky = new BaseTable(ops, "flaky");
@@ -139,7 +169,7 @@ class BatchCommitterTest {
     }
 
     enum Outcome {
-        COMMIT_THEN_UNKNOWN, CONFLICT, CONCURRENT_CLAIM
+        COMMIT_THEN_UNKNOWN, CONFLICT, CONCURRENT_CLAIM, COMMIT_THEN_EXPIRED_THEN_UNKNOWN
     }
 
     /** Real table operations that fail the first {@code failures} commits in a chosen way. */
@@ -179,6 +209,9 @@ class BatchCommitterTest {
             }
             delegate.commit(base, metadata);
             commits.incrementAndGet();
+            if (fail && outcome == Outcome.COMMIT_THEN_EXPIRED_THEN_UNKNOWN) {
+                concurrently.run(); // maintenance, before the writer hears back: the landed snapshot is expired
+            }
             if (fail) {
                 throw new CommitStateUnknownException(new RuntimeException("simulated lost response"));
             }
