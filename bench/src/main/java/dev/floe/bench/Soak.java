@@ -166,7 +166,22 @@ public final class Soak {
         }
     }
 
+    /**
+     * The table's figures as a reader sees them. A reader races the writer: by the time it opens the metadata.json or
+     * a manifest it loaded, commits and expiry may have deleted it, as any engine's reader may find; it loads again.
+     */
     private static String tableFigures(Catalog catalog) {
+        String figures = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            figures = tableFiguresOnce(catalog);
+            if (!figures.startsWith("table not readable")) {
+                return figures;
+            }
+        }
+        return figures;
+    }
+
+    private static String tableFiguresOnce(Catalog catalog) {
         try {
             Table table = catalog.loadTable(TABLE);
             TableMetadata metadata = ((HasTableOperations) table).operations().current();

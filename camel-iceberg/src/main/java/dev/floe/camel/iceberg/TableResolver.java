@@ -82,9 +82,10 @@ final class TableResolver {
         Map<String, String> properties = new HashMap<>();
         properties.put(TableProperties.PARQUET_COMPRESSION, "zstd");
         properties.put(TableProperties.FORMAT_VERSION, "2");
-        // a connector commits often; keep the metadata folder from growing without bound
+        // a connector commits often; keep the metadata folder from growing without bound. Iceberg's default of 100
+        // previous versions is kept: at 20 commits a second a reader that loaded a version has 5 s to read it
         properties.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-        properties.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "10");
+        properties.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
         conf.getTableProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
         return properties;
     }

@@ -172,7 +172,7 @@ class TableMaintenanceTest extends CamelTestSupport {
         ingest("m.props", "", 1);
         assertThat(table("m.props").properties())
                 .containsEntry("write.metadata.delete-after-commit.enabled", "true")
-                .containsEntry("write.metadata.previous-versions-max", "10");
+                .containsEntry("write.metadata.previous-versions-max", "100");
     }
 
     @Test
