@@ -33,12 +33,6 @@ public class MaintenanceLeadership {
         Log.debugf("Maintenance leadership: %s", service);
     }
 
-    /** The cluster service installed, for a check that the configuration picked the right one. */
-    CamelClusterService service() {
-        CamelContext context = camel;
-        return context == null ? null : context.hasService(CamelClusterService.class);
-    }
-
     /** True while a maintenance route of this process holds the leadership (its master: consumer runs). */
     public boolean leader() {
         CamelContext context = camel;
