@@ -76,7 +76,8 @@ final class MaintenanceLease {
                     for (JsonNode rule : role.path("rules")) {
                         Set<String> verbs = new TreeSet<>();
                         rule.path("verbs").forEach(v -> verbs.add(v.asText()));
-                        if (contains(rule, "apiGroups", "coordination.k8s.io") && contains(rule, "resources", "leases")) {
+                        if (contains(rule, "apiGroups", "coordination.k8s.io")
+                                && contains(rule, "resources", "leases")) {
                             leaseVerbs.addAll(verbs);
                         }
                         if (contains(rule, "apiGroups", "") && contains(rule, "resources", "pods")) {
@@ -105,7 +106,8 @@ final class MaintenanceLease {
 
     static boolean bindsTo(JsonNode binding, String account) {
         for (JsonNode subject : binding.path("subjects")) {
-            if (subject.path("kind").asText().equals("ServiceAccount") && subject.path("name").asText().equals(account)) {
+            if (subject.path("kind").asText().equals("ServiceAccount")
+                    && subject.path("name").asText().equals(account)) {
                 return true;
             }
         }
