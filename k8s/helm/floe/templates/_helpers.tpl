@@ -30,3 +30,20 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- printf "%s-catalog" (include "floe.fullname" .) -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "floe.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "floe.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* kubernetes or file; anything else stops the rendering */}}
+{{- define "floe.maintenanceCluster" -}}
+{{- if has .Values.maintenance.cluster (list "kubernetes" "file") -}}
+{{- .Values.maintenance.cluster -}}
+{{- else -}}
+{{- fail (printf "maintenance.cluster must be kubernetes or file, not %q" .Values.maintenance.cluster) -}}
+{{- end -}}
+{{- end -}}

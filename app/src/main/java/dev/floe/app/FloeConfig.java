@@ -114,6 +114,13 @@ public interface FloeConfig {
         boolean enabled();
 
         /**
+         * The cluster service that elects the one replica that maintains: {@code file} (a file lock, see lock-dir) or
+         * {@code kubernetes} (a coordination.k8s.io Lease in the pod's namespace, see kubernetes.*).
+         */
+        @WithDefault("file")
+        MaintenanceCluster cluster();
+
+        /**
          * The folder of the file lock that elects the one replica that maintains (Camel's file lock cluster service).
          * Absent: {@code <floe.data-dir>/cluster}. Replicas elect one leader only when they share this folder.
          */
@@ -122,6 +129,9 @@ public interface FloeConfig {
         /** How often a replica that is not the leader tries to take the lock. */
         @WithDefault("10000")
         long lockIntervalMs();
+
+        /** The Lease, when cluster is kubernetes. */
+        KubernetesLease kubernetes();
 
         MaintenanceTask expireSnapshots();
 
@@ -132,6 +142,52 @@ public interface FloeConfig {
         MaintenanceTask removeOrphanFiles();
 
         MaintenanceTask stats();
+    }
+
+    /** Which cluster service elects the maintaining replica. */
+    enum MaintenanceCluster {
+        FILE, KUBERNETES
+    }
+
+    /**
+     * The Kubernetes Lease of the maintaining replica (Camel's KubernetesClusterService). The holder stays leader while
+     * its pod is running and ready; another replica takes over once it is not, after one lease duration.
+     */
+    interface KubernetesLease {
+
+        /**
+         * The Lease's name prefix: the Lease is {@code <lease-name>-floe-maintenance}. Give each installation in one
+         * namespace its own.
+         */
+        @WithDefault("floe")
+        String leaseName();
+
+        /** The namespace of the Lease and of the pods: absent, the client's (the service account's namespace file). */
+        Optional<String> namespace();
+
+        /** This replica's name in the Lease, which must be its pod's name: absent, {@code HOSTNAME}. */
+        Optional<String> podName();
+
+        /**
+         * The labels that select the replicas' pods, as {@code key=value,key=value}: a holder whose pod is not among the
+         * running and ready pods they select loses the Lease. Absent: every pod of the namespace.
+         */
+        Optional<String> podLabels();
+
+        /** The API server: absent, the client's own discovery (in a pod, the service account's). */
+        Optional<String> masterUrl();
+
+        /** How long a new holder waits before it starts maintaining, so that the old one has stopped. */
+        @WithDefault("15000")
+        long leaseDurationMs();
+
+        /** A holder that could not renew its Lease for this long stops maintaining. Below lease-duration-ms. */
+        @WithDefault("10000")
+        long renewDeadlineMs();
+
+        /** How often each replica reads (and the holder renews) the Lease. Below renew-deadline-ms / 1.2. */
+        @WithDefault("2000")
+        long retryPeriodMs();
     }
 
     interface MaintenanceTask {

@@ -1,6 +1,7 @@
 package dev.floe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,8 @@ class HelmChartTest {
     void defaultsRenderAWorkloadThatFollowsTheRules() throws Exception {
         Map<String, JsonNode> objects = byKind(new Helm(CHART).template().withName("floe").call());
         assertThat(objects).containsOnlyKeys("ConfigMap/floe-routes", "ConfigMap/floe-config", "Service/floe",
-                "Deployment/floe", "NetworkPolicy/floe");
+                "Deployment/floe", "NetworkPolicy/floe", "ServiceAccount/floe", "Role/floe-maintenance-lease",
+                "RoleBinding/floe-maintenance-lease");
         // events from anywhere, the management port from Prometheus only
         JsonNode ingress = objects.get("NetworkPolicy/floe").at("/spec/ingress");
         assertThat(ingress.get(0).has("from")).isFalse();
@@ -85,14 +87,15 @@ class HelmChartTest {
     }
 
     @Test
-    void maintenanceIsOnAndOneLockOnASharedClaimElectsOneMaintainer() {
+    void withAFileLockOneLockOnASharedClaimElectsOneMaintainer() {
         Map<String, JsonNode> defaults = byKind(new Helm(CHART).template().withName("floe").call());
         assertThat(defaults.get("ConfigMap/floe-config").at("/data/FLOE_MAINTENANCE_ENABLED").asText())
                 .isEqualTo("true");
         assertThat(defaults.get("Deployment/floe").toString()).doesNotContain("maintenance-lock");
 
         Map<String, JsonNode> shared = byKind(new Helm(CHART).template().withName("floe").set("replicaCount", "3")
-                .set("maintenance.lockClaim", "floe-maintenance-lock").call());
+                .set("maintenance.cluster", "file").set("maintenance.lockClaim", "floe-maintenance-lock").call());
+        assertThat(shared).doesNotContainKeys("Role/floe-maintenance-lease", "RoleBinding/floe-maintenance-lease");
         JsonNode pod = shared.get("Deployment/floe").at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
         String lockDir = null;
@@ -117,5 +120,53 @@ class HelmChartTest {
         Map<String, JsonNode> off = byKind(
                 new Helm(CHART).template().withName("floe").set("maintenance.enabled", "false").call());
         assertThat(off.get("ConfigMap/floe-config").at("/data/FLOE_MAINTENANCE_ENABLED").asText()).isEqualTo("false");
+    }
+
+    @Test
+    void byDefaultOneReplicaMaintainsByHoldingALease() {
+        Map<String, JsonNode> objects = byKind(new Helm(CHART).template().withName("lake").set("replicaCount", "3")
+                .set("catalog.properties.type", "rest").call());
+        JsonNode config = objects.get("ConfigMap/lake-floe-config");
+        assertThat(config.at("/data/FLOE_MAINTENANCE_KUBERNETES_LEASE_NAME").asText()).isEqualTo("lake-floe");
+        assertThat(MaintenanceLease.errors(objects.get("Deployment/lake-floe"), List.copyOf(objects.values()),
+                settings(config))).isEmpty();
+        assertThat(objects.get("RoleBinding/lake-floe-maintenance-lease").at("/subjects/0/namespace").asText())
+                .isNotEmpty();
+        assertThat(objects.get("Deployment/lake-floe").toString()).doesNotContain("maintenance-lock");
+
+        // an account of one's own: bound, and no other created
+        Map<String, JsonNode> own = byKind(new Helm(CHART).template().withName("lake")
+                .set("serviceAccount.create", "false").set("serviceAccount.name", "data-writer").call());
+        assertThat(own).doesNotContainKey("ServiceAccount/lake-floe");
+        assertThat(own.get("Deployment/lake-floe").at("/spec/template/spec/serviceAccountName").asText())
+                .isEqualTo("data-writer");
+        assertThat(own.get("RoleBinding/lake-floe-maintenance-lease").at("/subjects/0/name").asText())
+                .isEqualTo("data-writer");
+    }
+
+    @Test
+    void theChecksCatchALeaseThatCannotWork() {
+        Map<String, JsonNode> objects = byKind(new Helm(CHART).template().withName("floe").call());
+        JsonNode config = objects.get("ConfigMap/floe-config");
+        List<JsonNode> noBinding = objects.values().stream().filter(o -> !MaintenanceLease.is(o, "RoleBinding"))
+                .toList();
+        assertThat(MaintenanceLease.errors(objects.get("Deployment/floe"), noBinding, settings(config)))
+                .anyMatch(e -> e.contains("leases")).anyMatch(e -> e.contains("pods"));
+        Map<String, String> fileLock = new java.util.HashMap<>(settings(config));
+        fileLock.put("FLOE_MAINTENANCE_CLUSTER", "file");
+        assertThat(MaintenanceLease.errors(objects.get("Deployment/floe"), List.copyOf(objects.values()), fileLock))
+                .anyMatch(e -> e.contains("FLOE_MAINTENANCE_CLUSTER"));
+    }
+
+    @Test
+    void anUnknownClusterStopsTheRendering() {
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("floe").set("maintenance.cluster", "zookeeper")
+                .call()).hasMessageContaining("maintenance.cluster must be kubernetes or file");
+    }
+
+    static Map<String, String> settings(JsonNode configMap) {
+        Map<String, String> settings = new java.util.HashMap<>();
+        configMap.path("data").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        return settings;
     }
 }

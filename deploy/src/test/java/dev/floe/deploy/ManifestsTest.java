@@ -166,4 +166,16 @@ class ManifestsTest {
         assertThat(delivery.path("backoffPolicy").asText()).isIn("exponential", "linear");
         assertThat(delivery.path("deadLetterSink").path("ref").path("name").asText()).isNotEmpty();
     }
+
+    @Test
+    void theBaseDeploymentMaintainsByHoldingALease() {
+        Path base = Repository.K8S.resolve("base");
+        List<JsonNode> objects = new ArrayList<>();
+        Repository.files(base, ".yaml").forEach(f -> objects.addAll(Repository.documents(f)));
+        JsonNode deployment = objects.stream().filter(o -> MaintenanceLease.is(o, "Deployment")).findFirst()
+                .orElseThrow();
+        assertThat(MaintenanceLease.errors(deployment, objects, Map.of())).isEmpty();
+        JsonNode kustomization = Repository.read(base.resolve("kustomization.yaml"));
+        assertThat(kustomization.path("resources").toString()).contains("rbac.yaml");
+    }
 }
