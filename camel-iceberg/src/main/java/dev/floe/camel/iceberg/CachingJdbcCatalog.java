@@ -145,7 +145,9 @@ public class CachingJdbcCatalog extends JdbcCatalog {
             }
             String newLocation = writeNewMetadataIfRequired(false, metadata);
             String baseLocation = base.metadataFileLocation();
-            int updated = run("Failed to commit to table " + id, connection -> {
+            // never retried by the pool: an UPDATE that applied but whose answer was lost would match nothing the second
+            // time and be taken for a conflict; the failure must surface as unknown, for the caller to reconcile
+            int updated = runOnce("Failed to commit to table " + id, connection -> {
                 try (PreparedStatement sql = connection.prepareStatement(
                         SWAP_LOCATION + (typed ? TABLE_TYPE_CONDITION : ""))) {
                     sql.setString(1, newLocation);
@@ -165,6 +167,17 @@ public class CachingJdbcCatalog extends JdbcCatalog {
             TableMetadata committed = TableMetadata.buildFrom(metadata).withMetadataLocation(newLocation)
                     .discardChanges().build();
             refreshFromMetadataLocation(newLocation, null, 0, location -> committed);
+        }
+
+        private <R> R runOnce(String failure, ClientPool.Action<R, Connection, SQLException> action) {
+            try {
+                return pool.get().run(action, false);
+            } catch (SQLException e) {
+                throw new UncheckedSQLException(e, failure);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedInterruptedException(e, failure);
+            }
         }
 
         private <R> R run(String failure, ClientPool.Action<R, Connection, SQLException> action) {

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -41,8 +43,7 @@ final class CommitLanes {
      */
     void submit(TableIdentifier table, PendingBatch batch, int maxGroupRows, long lingerMs,
             Consumer<List<PendingBatch>> commitGroup) {
-        Lane lane = lanes.computeIfAbsent(table,
-                t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
+        Lane lane = lane(table);
         lane.queue.add(batch);
         lane.executor.execute(() -> {
             lane.linger(lingerMs, maxGroupRows);
@@ -51,6 +52,30 @@ final class CommitLanes {
                 commitGroup.accept(group);
             }
         });
+    }
+
+    /**
+     * Runs a maintenance commit on the table's lane, between two ingest commits, and waits for it. Ingest commits of
+     * this process then never race it: at 20 commits a second a compaction racing them never got its turn (every
+     * retry found the table moved on), and an ingest commit waits at most for this one commit.
+     */
+    <T> T callBetweenCommits(TableIdentifier table, Callable<T> task) throws InterruptedException {
+        try {
+            return lane(table).executor.submit(task).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Lane lane(TableIdentifier table) {
+        return lanes.computeIfAbsent(table,
+                t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
     }
 
     /** Lets queued batches finish (within Camel's shutdown timeout) before the lanes stop. */

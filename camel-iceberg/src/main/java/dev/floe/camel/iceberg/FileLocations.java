@@ -2,7 +2,6 @@ package dev.floe.camel.iceberg;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +62,45 @@ final class FileLocations {
         return files;
     }
 
+    // a table's root is the folder holding its metadata/ folder of metadata.json files
+    private static final Pattern TABLE_METADATA = Pattern.compile("^(.*/)metadata/[^/]*\\.metadata\\.json(\\.gz)?$");
+
+    /**
+     * The listed files that belong to the table rooted at {@code root}: files of another table nested below it (a
+     * catalog may put {@code ns.a.t} inside {@code ns.a}'s folder, or a table named {@code data}) are left out.
+     */
+    static List<FileInfo> ownFiles(List<FileInfo> listed, String root) {
+        String own = normalize(asFolder(root));
+        List<String> otherRoots = new ArrayList<>();
+        for (FileInfo file : listed) {
+            var m = TABLE_METADATA.matcher(normalize(file.location()));
+            if (m.matches() && !m.group(1).equals(own) && m.group(1).startsWith(own)) {
+                otherRoots.add(m.group(1));
+            }
+        }
+        List<FileInfo> kept = new ArrayList<>();
+        for (FileInfo file : listed) {
+            String location = normalize(file.location());
+            if (otherRoots.stream().noneMatch(location::startsWith)) {
+                kept.add(file);
+            }
+        }
+        return kept;
+    }
+
+    /** The files directly in a folder, none from its subfolders. */
+    static List<FileInfo> directlyIn(List<FileInfo> listed, String folder) {
+        String prefix = normalize(asFolder(folder));
+        List<FileInfo> kept = new ArrayList<>();
+        for (FileInfo file : listed) {
+            String location = normalize(file.location());
+            if (location.startsWith(prefix) && location.indexOf('/', prefix.length()) < 0) {
+                kept.add(file);
+            }
+        }
+        return kept;
+    }
+
     static String asFolder(String location) {
         return location.endsWith("/") ? location : location + "/";
     }
@@ -72,7 +110,9 @@ final class FileLocations {
     }
 
     private static List<FileInfo> walkLocal(String folder) {
-        Path root = Path.of(URI.create("file://" + normalize(folder)));
+        // the path as Iceberg writes it: a partition folder such as type=a%3Ab is that literal name on disk, so no URI
+        // decoding or escaping on either side
+        Path root = Path.of(normalize(folder));
         List<FileInfo> files = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             return files;
@@ -84,7 +124,7 @@ final class FileLocations {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     if (attributes.isRegularFile()
                             && !HADOOP_CHECKSUM.matcher(file.getFileName().toString()).matches()) {
-                        files.add(new FileInfo(file.toUri().toString(), attributes.size(),
+                        files.add(new FileInfo("file:" + file.toAbsolutePath(), attributes.size(),
                                 attributes.lastModifiedTime().toMillis()));
                     }
                     return FileVisitResult.CONTINUE;

@@ -38,7 +38,9 @@ final class OrphanFileRemoval {
         body.put("orphanFiles", 0L);
         body.put("deletedFiles", 0L);
         long now = System.currentTimeMillis();
-        List<FileInfo> listed = FileLocations.listUnder(table.io(), table.location(), "removeOrphanFiles");
+        // another table's files may lie below this one's location: they are not this table's to judge
+        List<FileInfo> listed = FileLocations.ownFiles(
+                FileLocations.listUnder(table.io(), table.location(), "removeOrphanFiles"), table.location());
         table.refresh();
         Set<String> referenced = referenced(table);
         String folder = FileLocations.normalize(FileLocations.asFolder(table.location()));

@@ -61,9 +61,11 @@ final class SnapshotExpiry {
         List<Snapshot> snapshots = new ArrayList<>();
         table.snapshots().forEach(snapshots::add);
         snapshots.sort(Comparator.comparingLong(Snapshot::timestampMillis).reversed());
-        long cutoff = cutoff(snapshots.stream().map(Snapshot::timestampMillis).toList(), now, maxAgeMs,
-                maxSnapshots, minAgeMs);
         Snapshot current = table.currentSnapshot();
+        long cutoff = Math.min(
+                cutoff(snapshots.stream().map(Snapshot::timestampMillis).toList(), now, maxAgeMs, maxSnapshots,
+                        minAgeMs),
+                keepMarksFrom(table, current));
         boolean anyExpirable = snapshots.stream().anyMatch(
                 s -> s.timestampMillis() < cutoff && (current == null || s.snapshotId() != current.snapshotId()));
         if (anyExpirable) {
@@ -94,6 +96,30 @@ final class SnapshotExpiry {
     }
 
     /**
+     * Expiry must keep every snapshot from the head back to the newest one that holds all watermarks (flagged
+     * {@link CarriedWatermarks#COMPLETE}): a table last written before marks were carried forward keeps each
+     * partition's mark in the snapshot that last claimed it, and expiring those would move a Kafka position back.
+     *
+     * @return the newest timestamp expiry may cut at: that snapshot's, or no limit when the head holds every mark or
+     *         the table holds none
+     */
+    static long keepMarksFrom(Table table, Snapshot head) {
+        Snapshot holder = null;
+        boolean marked = false;
+        for (Snapshot s = head; s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
+            holder = s;
+            if (CarriedWatermarks.isComplete(s)) {
+                break;
+            }
+            marked |= s.summary().keySet().stream().anyMatch(k -> k.startsWith(SourceOffsets.SUMMARY_PREFIX));
+        }
+        if (holder == null || holder == head || !marked && !CarriedWatermarks.isComplete(holder)) {
+            return Long.MAX_VALUE;
+        }
+        return holder.timestampMillis();
+    }
+
+    /**
      * Deletes metadata.json files in the metadata folder that are neither current nor in the metadata log: left by
      * tables written before write.metadata.delete-after-commit.enabled, or by commits that failed. Only versions below
      * the current one are touched: a higher one may be a concurrent commit that has not swapped in yet.
@@ -113,7 +139,9 @@ final class SnapshotExpiry {
         metadata.previousFiles().forEach(entry -> kept.add(FileLocations.normalize(entry.file())));
         String folder = currentLocation.substring(0, currentLocation.lastIndexOf('/') + 1);
         List<String> unlogged = new ArrayList<>();
-        for (FileInfo file : FileLocations.listUnder(table.io(), folder, "expireSnapshots")) {
+        // only this folder's own files: a nested table's metadata folder is not this table's
+        for (FileInfo file : FileLocations.directlyIn(FileLocations.listUnder(table.io(), folder, "expireSnapshots"),
+                folder)) {
             Long version = version(file.location());
             if (version != null && version < currentVersion && now - file.createdAtMillis() >= minAgeMs
                     && !kept.contains(FileLocations.normalize(file.location()))) {

@@ -58,14 +58,36 @@ final class TableMaintenance {
         return apply(operation, id, table, body);
     }
 
+    /**
+     * Plans and writes on the caller's thread; only the commit waits for its turn on the table's lane, so it never
+     * races this process's ingest commits (it still races other replicas', and gives way on a conflict).
+     */
+    private Map<String, Object> compact(TableIdentifier id, Table table, IcebergConfiguration conf) {
+        DataFileCompaction compaction = new DataFileCompaction(id, table, conf);
+        DataFileCompaction.Rewrite rewrite = compaction.prepare();
+        return betweenCommits(id, () -> compaction.commit(rewrite));
+    }
+
+    private <T> T betweenCommits(TableIdentifier id, java.util.concurrent.Callable<T> commit) {
+        try {
+            return endpoint.getComponent().lanes().callBetweenCommits(id, commit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the table's commit lane", e);
+        }
+    }
+
     /** Runs the operation on a loaded table; the figures go into {@code body}. */
     Map<String, Object> apply(String operation, TableIdentifier id, Table table, Map<String, Object> body) {
         IcebergConfiguration conf = endpoint.getConfiguration();
         try {
             switch (operation) {
                 case "expireSnapshots" -> new SnapshotExpiry(conf).run(table, body);
-                case "rewriteManifests" -> new ManifestRewrite(conf).run(table, body);
-                case "compact" -> body.putAll(new DataFileCompaction(id, table, conf).run());
+                case "rewriteManifests" -> betweenCommits(id, () -> {
+                    new ManifestRewrite(conf).run(table, body);
+                    return body;
+                });
+                case "compact" -> body.putAll(compact(id, table, conf));
                 case "removeOrphanFiles" -> new OrphanFileRemoval(conf).run(table, body);
                 case "stats" -> TableHealth.read(table, body);
                 default -> throw new IllegalArgumentException("Unknown operation '" + operation + "'");

@@ -47,10 +47,12 @@ class CompactionTest extends CompactionTestSupport {
         // a target of a quarter of the table: about a quarter of the rows per file
         Map<String, Object> figures = compact("c.small", "&targetFileSizeBytes=" + inputBytes / 4);
 
-        assertThat(figures).containsEntry("outcome", "done").containsEntry("rewrittenDataFiles", 40)
-                .containsEntry("removedDeleteFiles", 0).containsEntry("rewrittenBytes", inputBytes);
+        assertThat(figures).containsEntry("outcome", "done").containsEntry("removedDeleteFiles", 0);
+        // file sizes vary a little from run to run: a last bin of one small file is left as it is
+        int rewritten = (int) figures.get("rewrittenDataFiles");
+        assertThat(rewritten).isBetween(39, 40);
         List<DataFile> after = dataFiles(table);
-        assertThat(after).hasSize((int) figures.get("addedDataFiles")).hasSizeBetween(4, 5);
+        assertThat(after).hasSize((int) figures.get("addedDataFiles") + 40 - rewritten).hasSizeBetween(4, 6);
         // bin-packed in order: full files, and at most one smaller one with the remainder
         List<Long> counts = after.stream().map(DataFile::recordCount).sorted().toList();
         assertThat(counts.subList(1, counts.size())).allSatisfy(n -> assertThat(n).isBetween(800L, 1000L));

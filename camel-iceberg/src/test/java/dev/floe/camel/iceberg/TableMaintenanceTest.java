@@ -25,6 +25,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -298,6 +299,54 @@ class TableMaintenanceTest extends CamelTestSupport {
         assertThat(rows(table(table))).isEqualTo(before);
         assertThat(rows(table("m.orphans2"))).hasSize(2);
         assertThat(maintain(table, "removeOrphanFiles", "")).containsEntry("outcome", "nothing-to-do");
+    }
+
+    @Test
+    void removeOrphanFilesKeepsEscapedPartitionFoldersAndTablesNestedBelowTheLocation() throws Exception {
+        // partition values Iceberg escapes in paths (type=a%3Ab), and a table whose folder lies inside this one's
+        String table = "m.nest";
+        String options = "&partitionSpec=identity(type)";
+        for (String type : List.of("com.example:order/created", "caf\u00e9 ok", "plain")) {
+            template.sendBody(uri(table, options), List.of(CloudEventBuilder.v1().withId(type).withSource(
+                    URI.create("/m")).withType(type).build()));
+        }
+        ingest("m.nest.data", "inner", 2);
+        Table t = table(table);
+        List<String> before = rows(t);
+        List<String> inner = rows(table("m.nest.data"));
+        age(folder(t), TWO_DAYS_MS);
+
+        Map<String, Object> result = maintain(table, "removeOrphanFiles", "");
+        Map<String, Object> expiry = maintain(table, "expireSnapshots", "&maxSnapshots=1&minSnapshotAgeMs=0");
+
+        assertThat(result).containsEntry("orphanFiles", 0L);
+        assertThat(expiry).containsEntry("outcome", "done");
+        assertThat(rows(table(table))).hasSize(3).isEqualTo(before);
+        assertThat(rows(table("m.nest.data"))).hasSize(4).isEqualTo(inner);
+        assertThat(maintain("m.nest.data", "stats", "")).containsEntry("snapshots", 2);
+    }
+
+    @Test
+    void expiryKeepsTheSnapshotsThatHoldWatermarksOfATableWrittenBeforeMarksWereCarried() throws Exception {
+        // the layout of tables written before every snapshot carried every mark: each partition's mark only in the
+        // snapshot that last claimed it
+        String table = "m.legacy";
+        ingest(table, "", 1);
+        Table t = table(table);
+        t.newAppend().set(SourceOffsets.SUMMARY_PREFIX + "kafka", "t/0=9").commit();
+        t.newAppend().set(SourceOffsets.SUMMARY_PREFIX + "kafka", "t/1=4").commit();
+        t.newAppend().commit();
+        t.refresh();
+        CarriedWatermarks marks = CarriedWatermarks
+                .of(SnapshotUtil.ancestorsOf(t.currentSnapshot().snapshotId(), t::snapshot));
+
+        maintain(table, "expireSnapshots", "&maxSnapshots=1&minSnapshotAgeMs=0&maxSnapshotAgeMs=0");
+
+        Table after = table(table);
+        assertThat(
+                CarriedWatermarks.of(SnapshotUtil.ancestorsOf(after.currentSnapshot().snapshotId(), after::snapshot)))
+                .isEqualTo(marks);
+        assertThat(marks.toString()).contains("t/0").contains("t/1");
     }
 
     @Test
