@@ -5,7 +5,8 @@
 # warehouse. Then Iceberg's writer ceiling, and one markdown table with each run's figures and the ratios Floe / IKC
 # against issue 14's targets. Figures are only comparable within one run: copy the whole output into bench/RESULTS.md.
 #
-#   IKC:  Kafka Connect 4.1.1 standalone, 1 task, JsonConverter with schemas off, iceberg.control.commit.interval-ms
+#   IKC:  Kafka Connect 4.1.1 standalone (offset.flush.interval.ms 10000 as in Kafka's connect-standalone.properties),
+#         1 task, JsonConverter with schemas off, iceberg.control.commit.interval-ms
 #         10000, table auto-created; the jars come from Maven Central through bench/ikc/pom.xml (not a module of the
 #         build, so CI never fetches them) into bench/target/ikc. JVM options: Kafka's own start scripts' (-Xmx2G, G1;
 #         IcebergKafkaConnect.java), or IKC_JAVA_OPTS.

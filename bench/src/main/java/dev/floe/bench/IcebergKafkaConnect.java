@@ -36,6 +36,10 @@ final class IcebergKafkaConnect {
                 "value.converter", "org.apache.kafka.connect.json.JsonConverter",
                 "value.converter.schemas.enable", "false",
                 "offset.storage.file.filename", dir.resolve("connect.offsets").toString(),
+                // as Kafka's config/connect-standalone.properties sets it. It also bounds how long an idle consumer
+                // poll blocks, and the sink answers its coordinator's commit requests only between polls: with
+                // Connect's default (60 s) the commits after the backlog time out (30 s) again and again
+                "offset.flush.interval.ms", "10000",
                 // no fixed REST port: other processes on the machine may hold 8083
                 "listeners", "http://127.0.0.1:0",
                 "plugin.discovery", "only_scan"));
@@ -54,7 +58,9 @@ final class IcebergKafkaConnect {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(javaOptions);
-        command.addAll(List.of("-cp", libs.toAbsolutePath() + "/*", "org.apache.kafka.connect.cli.ConnectStandalone",
+        // times in its log, to tell where a slow commit cycle went
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.showDateTime=true", "-cp", libs.toAbsolutePath() + "/*",
+                "org.apache.kafka.connect.cli.ConnectStandalone",
                 worker.toString(), connectorFile.toString()));
         return command;
     }

@@ -23,7 +23,8 @@ record SinkRun(String sink, double startToAllSeconds, double startToFirstSeconds
             long events, boolean exitsByItself) throws Exception {
         CommitLog commits = new CommitLog(catalog, table);
         SinkProcess process = SinkProcess.start(command, log);
-        Duration timeout = Duration.ofSeconds(180 + events / 2000);
+        // generous: on a shared machine a sink may crawl, and a figure is better than a timeout
+        Duration timeout = Duration.ofSeconds(300 + events / 500);
         boolean all = process.await(() -> commits.poll() >= events, 2000, timeout);
         Duration cpu = process.cpu();
         if (exitsByItself && all) {
