@@ -6,10 +6,10 @@
 # against issue 14's targets. Figures are only comparable within one run: copy the whole output into bench/RESULTS.md.
 #
 #   IKC:  Kafka Connect 4.1.1 standalone (offset.flush.interval.ms 10000 as in Kafka's connect-standalone.properties),
-#         1 task, JsonConverter with schemas off, iceberg.control.commit.interval-ms
-#         10000, table auto-created; the jars come from Maven Central through bench/ikc/pom.xml (not a module of the
-#         build, so CI never fetches them) into bench/target/ikc. JVM options: Kafka's own start scripts' (-Xmx2G, G1;
-#         IcebergKafkaConnect.java), or IKC_JAVA_OPTS.
+#         1 task, JsonConverter with schemas off, iceberg.control.commit.interval-ms 10000, table auto-created; the
+#         jars come from Maven Central through bench/ikc/pom.xml (not a module of the build, so CI never fetches them)
+#         into bench/target/ikc. JVM options: Kafka's own start scripts' (-Xmx2G, G1; IcebergKafkaConnect.java), or
+#         IKC_JAVA_OPTS.
 #   Floe: the packaged app (app/target/quarkus-app/quarkus-run.jar) in drain mode, with its default batching and
 #         settings, and the JVM options the container image would give it (FLOE_JAVA_OPTS overrides them): the image's
 #         run-java.sh defaults (heap at JAVA_MAX_MEM_RATIO, 80 % unless the Dockerfile sets it, of the manifests' 1 GiB
@@ -19,7 +19,7 @@
 #   of the table's snapshots), steady rows/s (10 % → 90 % of the rows), rows per CPU-second (user + system from /proc),
 #   peak RSS (VmHWM), data files, bytes per row in Parquet, rows read back with Iceberg's reader and distinct ids.
 #
-# Usage: bench/side-by-side.sh [EVENTS] [ROUNDS]     (default 3000000 and 2; about 25 minutes on 2 cores)
+# Usage: bench/side-by-side.sh [EVENTS] [ROUNDS]     (default 3000000 and 2; 25 minutes or more on 2 idle cores)
 #        SKIP_BUILD=1 bench/side-by-side.sh ...       (reuse the jars of an earlier build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
