@@ -31,6 +31,7 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,13 +60,22 @@ class WriteWhileCommitHeldIT extends CamelTestSupport {
         return dir.resolve("catalog.db");
     }
 
+    private Connection lock;
+
     /** Another connection's write lock on the catalog database: the catalog's commits wait until it is closed. */
-    private static Connection holdCommits() throws SQLException {
-        Connection lock = DriverManager.getConnection("jdbc:sqlite:" + database());
+    private Connection holdCommits() throws SQLException {
+        lock = DriverManager.getConnection("jdbc:sqlite:" + database());
         try (Statement statement = lock.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
         }
         return lock;
+    }
+
+    @AfterEach
+    void releaseLeftLock() throws SQLException {
+        if (lock != null && !lock.isClosed()) {
+            release(lock); // a test that failed while it held the lock must not fail the next ones
+        }
     }
 
     private static void release(Connection lock) throws SQLException {

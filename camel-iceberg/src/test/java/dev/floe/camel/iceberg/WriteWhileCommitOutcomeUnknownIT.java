@@ -86,20 +86,20 @@ class WriteWhileCommitOutcomeUnknownIT extends CamelTestSupport {
         assertThat(send(table, events("warm", 1)).get().getException()).isNull();
         long before = dataFiles(table);
 
-        Connection lock = DriverManager.getConnection("jdbc:sqlite:" + database());
-        try (Statement statement = lock.createStatement()) {
+        CompletableFuture<Exchange> first;
+        CompletableFuture<Exchange> second;
+        try (Connection lock = DriverManager.getConnection("jdbc:sqlite:" + database());
+                Statement statement = lock.createStatement()) {
             statement.execute("BEGIN IMMEDIATE");
-        }
-        proxy.dropNextResponseTo("POST /v1/namespaces/faults/tables/overlap ");
-        CompletableFuture<Exchange> first = send(table, events("a", 3));
-        await().atMost(Duration.ofSeconds(20)).until(() -> dataFiles(table) == before + 1);
-        CompletableFuture<Exchange> second = send(table, events("b", 3));
-        await().atMost(Duration.ofSeconds(20)).until(() -> dataFiles(table) == before + 2);
-        assertThat(first).isNotDone();
-        try (Statement statement = lock.createStatement()) {
+            proxy.dropNextResponseTo("POST /v1/namespaces/faults/tables/overlap ");
+            first = send(table, events("a", 3));
+            await().atMost(Duration.ofSeconds(20)).until(() -> dataFiles(table) == before + 1);
+            second = send(table, events("b", 3));
+            // b's rows are in a Parquet file while a's commit waits inside the catalog
+            await().atMost(Duration.ofSeconds(20)).until(() -> dataFiles(table) == before + 2);
+            assertThat(first).isNotDone();
             statement.execute("ROLLBACK");
         }
-        lock.close();
 
         Exchange a = first.get();
         Exchange b = second.get();
