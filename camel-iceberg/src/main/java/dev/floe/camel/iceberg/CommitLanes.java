@@ -154,7 +154,13 @@ final class CommitLanes {
                     inFlight.release();
                     return;
                 }
-                W written = stages.write(group);
+                W written;
+                try {
+                    written = stages.write(group);
+                } catch (RuntimeException | Error e) {
+                    inFlight.release(); // write never throws; if it does, the lane must not stall for good
+                    throw e;
+                }
                 handOff(written, stages);
             } finally {
                 if (interrupted) {
