@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -49,6 +50,8 @@ final class RecentEvents {
     // key → commit time, oldest first
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
     private final Set<Long> ownSnapshots = new LinkedHashSet<>();
+    // keys written into data files whose commit has not ended yet: a later group must not write them again meanwhile
+    private final Set<String> inFlight = new HashSet<>();
     private long bytes;
     private Long lastSeenSnapshot;
 
@@ -61,14 +64,38 @@ final class RecentEvents {
         return event.getSource() + "\u0000" + event.getId();
     }
 
+    /** Where the table, or a commit of this process that has not ended, holds an event already. */
+    enum Held {
+        NOWHERE, COMMITTED, IN_FLIGHT
+    }
+
     synchronized boolean contains(CloudEvent event) {
         return seen.containsKey(key(event));
+    }
+
+    /** Checked under one lock with {@link #committed}, so a key moving from in flight to committed is never missed. */
+    synchronized Held holds(String key) {
+        if (seen.containsKey(key)) {
+            return Held.COMMITTED;
+        }
+        return inFlight.contains(key) ? Held.IN_FLIGHT : Held.NOWHERE;
+    }
+
+    /** These keys are in data files now, waiting for their commit. */
+    synchronized void written(Collection<String> keys) {
+        inFlight.addAll(keys);
+    }
+
+    /** The commit of these written keys failed, or its outcome is unknown (then {@link #catchUp} reads it back). */
+    synchronized void abandoned(Collection<String> keys) {
+        inFlight.removeAll(keys);
     }
 
     /** This process committed these keys in {@code snapshotId}: no need to read them back. */
     synchronized void committed(long snapshotId, Collection<String> keys) {
         long now = System.currentTimeMillis();
         keys.forEach(key -> put(key, now));
+        inFlight.removeAll(keys);
         ownSnapshots.add(snapshotId);
         if (ownSnapshots.size() > OWN_SNAPSHOTS_KEPT) {
             Iterator<Long> oldest = ownSnapshots.iterator();
