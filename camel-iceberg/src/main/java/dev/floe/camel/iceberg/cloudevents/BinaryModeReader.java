@@ -130,11 +130,23 @@ public final class BinaryModeReader {
     }
 
     private static String utf8(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII); // nearly every header: no decoder needed
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the value is not UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Protocols with a type system (AMQP) may send native values; the spec maps each to its canonical string. */
