@@ -48,10 +48,22 @@ public final class BinaryModeReader {
         String attributeName(String header) {
             for (String prefix : prefixes) {
                 if (header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                    return header.substring(prefix.length()).toLowerCase(Locale.ROOT);
+                    String name = header.substring(prefix.length());
+                    return hasUpperCase(name) ? name.toLowerCase(Locale.ROOT) : name;
                 }
             }
             return null;
+        }
+
+        /** Attribute names are lower case on the wire nearly always; lower-casing them anyway was a sixth of a binary-mode read. */
+        private static boolean hasUpperCase(String name) {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
