@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
@@ -76,7 +77,7 @@ final class RowConverter {
         this.ingest = position(columns, EventTableLayout.INGEST_TIME);
         this.kafka = position(columns, EventTableLayout.KAFKA);
         this.payload = position(columns, PayloadSchemas.PAYLOAD);
-        this.required = java.util.stream.IntStream.range(0, columns.size())
+        this.required = IntStream.range(0, columns.size())
                 .filter(i -> columns.get(i).isRequired()).toArray();
     }
 

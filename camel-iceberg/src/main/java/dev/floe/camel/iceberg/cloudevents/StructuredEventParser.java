@@ -2,6 +2,7 @@ package dev.floe.camel.iceberg.cloudevents;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,6 +152,6 @@ final class StructuredEventParser {
         // a non-JSON media type: a JSON string holds the payload itself, anything else is sent as its JSON text
         return BytesCloudEventData.wrap(data.isString()
                 ? data.text().getBytes(StandardCharsets.UTF_8)
-                : java.util.Arrays.copyOfRange(input, data.start(), data.end()));
+                : Arrays.copyOfRange(input, data.start(), data.end()));
     }
 }
