@@ -57,7 +57,7 @@ public final class KafkaBench {
         }
     }
 
-    private static long preload(KafkaBroker broker, String topic, String mode, int events) throws Exception {
+    static long preload(KafkaBroker broker, String topic, String mode, int events) throws Exception {
         java.util.Properties p = new java.util.Properties();
         p.put("bootstrap.servers", broker.bootstrapServers());
         p.put("linger.ms", "20");

@@ -116,9 +116,21 @@ public final class KafkaBroker implements AutoCloseable {
                 "ssl.truststore.password", certificates.password());
     }
 
-    /** Stops a broker started in its own process (SIGTERM, a controlled shutdown) and waits until it has exited. */
+    /**
+     * Stops a broker started in its own process (SIGTERM, a controlled shutdown) and waits until it has exited. The
+     * shared producer goes with it: one that lived through a restart once left a new topic's partition unsent until
+     * its records expired (120 s), so every incarnation of the broker gets a fresh one.
+     */
     public void stop() throws InterruptedException {
+        closeProducer();
         ownProcess().stop();
+    }
+
+    private synchronized void closeProducer() {
+        if (producer != null) {
+            producer.close();
+            producer = null;
+        }
     }
 
     /**
@@ -323,9 +335,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        if (producer != null) {
-            producer.close();
-        }
+        closeProducer();
         if (cluster != null) {
             cluster.close();
         } else {
