@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
@@ -34,6 +35,23 @@ final class RowConverter {
     private final Schema schema;
     private final OffsetDateTime ingestTime;
     private final EventJson json;
+    // positions of the layout's columns, -1 when the table dropped one: resolved once, not per row by name
+    private final GenericRecord template;
+    private final int id;
+    private final int source;
+    private final int specversion;
+    private final int type;
+    private final int subject;
+    private final int time;
+    private final int dataContentType;
+    private final int dataSchema;
+    private final int extensions;
+    private final int data;
+    private final int dataBytes;
+    private final int ingest;
+    private final int kafka;
+    private final int payload;
+    private final int[] required;
 
     RowConverter(Schema schema, OffsetDateTime ingestTime) {
         this(schema, ingestTime, new EventJson(false, CloudEventLimits.DEFAULTS));
@@ -43,6 +61,33 @@ final class RowConverter {
         this.schema = schema;
         this.ingestTime = ingestTime;
         this.json = json;
+        this.template = GenericRecord.create(schema);
+        List<Types.NestedField> columns = schema.columns();
+        this.id = position(columns, EventTableLayout.ID);
+        this.source = position(columns, EventTableLayout.SOURCE);
+        this.specversion = position(columns, EventTableLayout.SPECVERSION);
+        this.type = position(columns, EventTableLayout.TYPE);
+        this.subject = position(columns, EventTableLayout.SUBJECT);
+        this.time = position(columns, EventTableLayout.TIME);
+        this.dataContentType = position(columns, EventTableLayout.DATACONTENTTYPE);
+        this.dataSchema = position(columns, EventTableLayout.DATASCHEMA);
+        this.extensions = position(columns, EventTableLayout.EXTENSIONS);
+        this.data = position(columns, EventTableLayout.DATA);
+        this.dataBytes = position(columns, EventTableLayout.DATA_BYTES);
+        this.ingest = position(columns, EventTableLayout.INGEST_TIME);
+        this.kafka = position(columns, EventTableLayout.KAFKA);
+        this.payload = position(columns, PayloadSchemas.PAYLOAD);
+        this.required = IntStream.range(0, columns.size())
+                .filter(i -> columns.get(i).isRequired()).toArray();
+    }
+
+    private static int position(List<Types.NestedField> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     Record convert(Object row) {
@@ -61,62 +106,60 @@ final class RowConverter {
 
     // A CloudEvent's values already have the layout's Java types, so they are set directly (hot path).
     private Record fromEvent(CloudEvent event) {
-        GenericRecord record = GenericRecord.create(schema);
-        set(record, EventTableLayout.ID, event.getId());
-        set(record, EventTableLayout.SOURCE, event.getSource().toString());
-        set(record, EventTableLayout.SPECVERSION, event.getSpecVersion().toString());
-        set(record, EventTableLayout.TYPE, event.getType());
-        set(record, EventTableLayout.SUBJECT, event.getSubject());
-        set(record, EventTableLayout.TIME, event.getTime());
-        set(record, EventTableLayout.DATACONTENTTYPE, event.getDataContentType());
-        set(record, EventTableLayout.DATASCHEMA,
-                event.getDataSchema() == null ? null : event.getDataSchema().toString());
-        if (!event.getExtensionNames().isEmpty()) {
-            Map<String, String> extensions = new LinkedHashMap<>();
+        GenericRecord record = template.copy();
+        set(record, id, event.getId());
+        set(record, source, event.getSource().toString());
+        set(record, specversion, event.getSpecVersion().toString());
+        set(record, type, event.getType());
+        set(record, subject, event.getSubject());
+        set(record, time, event.getTime());
+        set(record, dataContentType, event.getDataContentType());
+        set(record, dataSchema, event.getDataSchema() == null ? null : event.getDataSchema().toString());
+        if (extensions >= 0 && !event.getExtensionNames().isEmpty()) {
+            Map<String, String> values = new LinkedHashMap<>();
             for (String name : event.getExtensionNames()) {
-                extensions.put(name, canonical(event.getExtension(name)));
+                values.put(name, canonical(event.getExtension(name)));
             }
-            set(record, EventTableLayout.EXTENSIONS, extensions);
+            record.set(extensions, values);
         }
-        CloudEventData data = event.getData();
-        if (data instanceof JsonEventData json) {
-            set(record, EventTableLayout.DATA, json.json());
-        } else if (data != null && JsonEventData.isJsonMediaType(event.getDataContentType())) {
-            set(record, EventTableLayout.DATA, new String(data.toBytes(), StandardCharsets.UTF_8));
-        } else if (data != null) {
-            set(record, EventTableLayout.DATA_BYTES, ByteBuffer.wrap(data.toBytes()));
+        CloudEventData eventData = event.getData();
+        if (eventData instanceof JsonEventData text) {
+            set(record, data, text.json());
+        } else if (eventData != null && JsonEventData.isJsonMediaType(event.getDataContentType())) {
+            set(record, data, new String(eventData.toBytes(), StandardCharsets.UTF_8));
+        } else if (eventData != null) {
+            set(record, dataBytes, ByteBuffer.wrap(eventData.toBytes()));
         }
-        set(record, EventTableLayout.INGEST_TIME, ingestTime);
-        Types.NestedField kafkaField = schema.findField(EventTableLayout.KAFKA);
-        if (event instanceof SourcedEvent sourced && kafkaField != null) {
+        set(record, ingest, ingestTime);
+        if (event instanceof SourcedEvent sourced && kafka >= 0) {
             SourcedEvent.KafkaPosition at = sourced.position();
-            GenericRecord kafka = GenericRecord.create(kafkaField.type().asStructType());
-            kafka.setField("topic", at.topic());
-            kafka.setField("partition", at.partition());
-            kafka.setField("offset", at.offset());
-            kafka.setField("key", at.key() == null ? null : ByteBuffer.wrap(at.key()));
-            record.setField(EventTableLayout.KAFKA, kafka);
+            GenericRecord position = GenericRecord.create(schema.columns().get(kafka).type().asStructType());
+            position.setField("topic", at.topic());
+            position.setField("partition", at.partition());
+            position.setField("offset", at.offset());
+            position.setField("key", at.key() == null ? null : ByteBuffer.wrap(at.key()));
+            record.set(kafka, position);
         }
-        Types.NestedField payload = schema.findField(PayloadSchemas.PAYLOAD);
-        if (payload != null) {
+        if (payload >= 0) {
             JsonNode object = json.payload(event);
             if (object != null) {
-                record.setField(PayloadSchemas.PAYLOAD,
-                        struct(payload.type().asStructType(), EventJson.toMap(object), "data"));
+                record.set(payload, struct(schema.columns().get(payload).type().asStructType(),
+                        EventJson.toMap(object), "data"));
             }
         }
-        for (Types.NestedField field : schema.columns()) {
-            if (field.isRequired() && record.getField(field.name()) == null) {
-                throw new IllegalArgumentException("required field '" + field.name() + "' is missing");
+        for (int i : required) {
+            if (record.get(i) == null) {
+                throw new IllegalArgumentException("required field '" + schema.columns().get(i).name()
+                        + "' is missing");
             }
         }
         return record;
     }
 
-    /** Fields the table does not have are left out, so a table may drop envelope columns it does not want. */
-    private void set(GenericRecord record, String name, Object value) {
-        if (value != null && schema.findField(name) != null) {
-            record.setField(name, value);
+    /** Fields the table does not have (position -1) are left out, so a table may drop envelope columns. */
+    private static void set(GenericRecord record, int position, Object value) {
+        if (value != null && position >= 0) {
+            record.set(position, value);
         }
     }
 

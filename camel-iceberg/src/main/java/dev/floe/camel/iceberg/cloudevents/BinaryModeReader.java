@@ -48,10 +48,22 @@ public final class BinaryModeReader {
         String attributeName(String header) {
             for (String prefix : prefixes) {
                 if (header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                    return header.substring(prefix.length()).toLowerCase(Locale.ROOT);
+                    String name = header.substring(prefix.length());
+                    return hasUpperCase(name) ? name.toLowerCase(Locale.ROOT) : name;
                 }
             }
             return null;
+        }
+
+        /** Attribute names are lower case on the wire nearly always; lower-casing them anyway was a sixth of a binary-mode read. */
+        private static boolean hasUpperCase(String name) {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                if (c >= 'A' && c <= 'Z' || c > 0x7f) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -130,11 +142,23 @@ public final class BinaryModeReader {
     }
 
     private static String utf8(byte[] bytes) {
+        if (isAscii(bytes)) {
+            return new String(bytes, StandardCharsets.US_ASCII); // nearly every header: no decoder needed
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("the value is not UTF-8");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Protocols with a type system (AMQP) may send native values; the spec maps each to its canonical string. */

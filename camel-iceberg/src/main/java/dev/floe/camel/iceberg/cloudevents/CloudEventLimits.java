@@ -114,6 +114,9 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
      * @return true when every cap holds
      */
     boolean check(Map<String, Object> attributes, String where, List<Violation> violations) {
+        if (surelyWithin(attributes)) {
+            return true;
+        }
         int before = violations.size();
         long total = 0;
         int extensions = 0;
@@ -140,6 +143,29 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
                     + " bytes together, more than " + named("maxAttributesBytes", maxAttributesBytes)));
         }
         return violations.size() == before;
+    }
+
+    /**
+     * True when the caps hold whatever the characters: a UTF-16 char is at most 3 UTF-8 bytes (a surrogate pair, two
+     * chars, is 4), so usual events are judged by their lengths without counting bytes.
+     */
+    private boolean surelyWithin(Map<String, Object> attributes) {
+        if (attributes.size() > maxExtensions) {
+            return false; // maybe too many extensions: count them
+        }
+        long total = 0;
+        for (Map.Entry<String, Object> e : attributes.entrySet()) {
+            Object value = e.getValue();
+            long nameBound = 3L * e.getKey().length();
+            long valueBound = value == null
+                    ? 0
+                    : value instanceof Integer || value instanceof Boolean ? 11 : 3L * value.toString().length();
+            if (nameBound > maxAttributeBytes || valueBound > maxAttributeBytes) {
+                return false;
+            }
+            total += nameBound + valueBound;
+        }
+        return total <= maxAttributesBytes;
     }
 
     /**

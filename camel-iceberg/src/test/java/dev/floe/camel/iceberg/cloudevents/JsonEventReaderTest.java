@@ -73,6 +73,55 @@ class JsonEventReaderTest {
     }
 
     @Test
+    void jsonDataIsKeptAsSentWithoutReserialising() {
+        String data = "{ \"t\" : 1.50, \"s\" : \"caf\\u00e9 é\", \"n\" : [ ] }";
+        CloudEvent event = JsonEventReader.readEvent(utf8("""
+                {"specversion":"1.0","type":"t","source":"/s","id":"1","data": %s , "x":"y"}""".formatted(data)));
+        assertThat(((JsonEventData) event.getData()).json()).isEqualTo(data);
+        List<CloudEvent> batch = JsonEventReader.readBatch(utf8("""
+                [{"specversion":"1.0","type":"t","source":"/s","id":"1","data":"text"},
+                 {"data":%s,"specversion":"1.0","type":"t","source":"/s","id":"2"}]""".formatted(data)));
+        assertThat(batch).extracting(e -> e.getData().toString()).containsExactly("\"text\"", data);
+    }
+
+    @Test
+    void datacontenttypeAfterDataStillDecidesHowDataIsRead() {
+        CloudEvent event = JsonEventReader.readEvent(
+                utf8("""
+                        {"specversion":"1.0","type":"t","source":"/s","id":"1","data":"a\\nb","datacontenttype":"text/plain"}"""));
+        assertThat(event.getData()).isNotInstanceOf(JsonEventData.class);
+        assertThat(new String(event.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("a\nb");
+        CloudEvent numbers = JsonEventReader.readEvent(utf8("""
+                {"specversion":"1.0","type":"t","source":"/s","id":"1","data":[1, 2],"datacontenttype":"text/csv"}"""));
+        assertThat(new String(numbers.getData().toBytes(), StandardCharsets.UTF_8)).isEqualTo("[1, 2]");
+    }
+
+    @Test
+    void aSecondJsonValueIsRefusedNotDropped() {
+        String event = """
+                {"specversion":"1.0","type":"t","source":"/s","id":"1"}""";
+        assertThat(violations(event + " " + event)).extracting(Violation::reason)
+                .containsExactly("the body holds more than one JSON value");
+        assertThatThrownBy(() -> JsonEventReader.readBatch(utf8("[" + event + "] []")))
+                .hasMessageContaining("more than one JSON value");
+        assertThat(JsonEventReader.readEvent(utf8(event + " \n")).getId()).isEqualTo("1");
+    }
+
+    @Test
+    void malformedJsonAnywhereIsTheAnswerEvenAfterBadEvents() {
+        assertThat(violations("""
+                {"specversion":"2.0","type":"t","source":"/s","id":"1","data":{"a":}}"""))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.attribute()).isEqualTo("/");
+                    assertThat(v.reason()).startsWith("the body is not valid JSON");
+                });
+        String batch = "[" + "{},".repeat(200) + "{\"a\":1,\"a\":2}]";
+        assertThatThrownBy(() -> JsonEventReader.readBatch(utf8(batch)))
+                .isInstanceOfSatisfying(InvalidCloudEventException.class, e -> assertThat(e.violations())
+                        .singleElement().extracting(Violation::reason).asString().contains("Duplicate field 'a'"));
+    }
+
+    @Test
     void nullMeansUnset() {
         CloudEvent event = JsonEventReader.readEvent(utf8("""
                 {"specversion":"1.0","type":"t","source":"/s","id":"1","subject":null,"data":null,"myext":null}"""));
