@@ -172,9 +172,12 @@ final class CommitLanes {
         private <W> void handOff(W written, Stages<W> stages) {
             try {
                 committer.execute(() -> {
+                    boolean committed = false;
                     try {
-                        lastCommitFailed = !stages.commit(written, lastCommitFailed);
+                        committed = stages.commit(written, lastCommitFailed);
                     } finally {
+                        // an Error counts as a failure too: the group written next may have left out its events
+                        lastCommitFailed = !committed;
                         inFlight.release();
                     }
                 });

@@ -52,14 +52,29 @@ final class GroupCommitter {
      *                     fail too
      */
     Outcome commit(WrittenGroup written, boolean afterFailure) {
-        Map<PendingBatch, RuntimeException> failures = written.failures();
-        if (written.empty()) {
-            return new Outcome(null, 0, 0, written.rows(), failures);
+        try {
+            return commitOrFail(written, afterFailure);
+        } catch (Error e) {
+            // a failed disk or the like: the group's keys must not stay taken, or every resend of them would be
+            // dropped as a duplicate of a commit that never happened
+            if (recent != null) {
+                recent.abandoned(written.keys());
+            }
+            throw e;
         }
+    }
+
+    private Outcome commitOrFail(WrittenGroup written, boolean afterFailure) {
+        Map<PendingBatch, RuntimeException> failures = written.failures();
+        // before the empty check: a retry made only of events of the failed group wrote nothing, and must not be
+        // acknowledged as if they were in the table
         if (afterFailure && written.dependsOnInFlight()) {
             fail(written, new IcebergWriteException(id, written.batchIds(), "commit", new IllegalStateException(
                     "some of its events were left out as duplicates of the group written before it, whose commit"
                             + " failed: sent again, they will be written")));
+            return new Outcome(null, 0, 0, written.rows(), failures);
+        }
+        if (written.empty()) {
             return new Outcome(null, 0, 0, written.rows(), failures);
         }
         Table current;

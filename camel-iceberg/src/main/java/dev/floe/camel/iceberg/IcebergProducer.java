@@ -177,8 +177,9 @@ public class IcebergProducer extends DefaultAsyncProducer {
                 written.group().forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "commit", e)));
                 throw e;
             }
+            boolean committed = outcome.snapshotId() != null || written.empty() && outcome.failures().isEmpty();
             complete(written.group(), outcome, (System.nanoTime() - started) / 1_000_000);
-            return written.empty() || outcome.snapshotId() != null;
+            return committed;
         }
 
         @Override

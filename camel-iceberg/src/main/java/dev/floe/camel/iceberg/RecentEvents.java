@@ -146,6 +146,10 @@ final class RecentEvents {
      */
     private void reload(Table table, long now) {
         Schema schema = table.schema();
+        // keys a commit of this process put here after the table below was read stay: the scan cannot see them, and
+        // that commit is in ownSnapshots, so no later catchUp reads it back either
+        List<Map.Entry<String, Long>> found = new ArrayList<>();
+        seen.forEach((key, at) -> found.add(Map.entry(key, at)));
         seen.clear();
         bytes = 0;
         if (schema.findField(EventTableLayout.INGEST_TIME) == null || schema.findField(EventTableLayout.SOURCE) == null
@@ -153,7 +157,6 @@ final class RecentEvents {
             return; // not an event table: nothing to deduplicate against
         }
         long fromMicros = (now - windowMillis) * 1000;
-        List<Map.Entry<String, Long>> found = new ArrayList<>();
         try (CloseableIterable<Record> rows = IcebergGenerics.read(table)
                 .select(EventTableLayout.SOURCE, EventTableLayout.ID, EventTableLayout.INGEST_TIME)
                 .where(Expressions.greaterThanOrEqual(EventTableLayout.INGEST_TIME, fromMicros))

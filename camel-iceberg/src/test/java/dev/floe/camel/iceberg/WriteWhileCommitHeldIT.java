@@ -174,6 +174,35 @@ class WriteWhileCommitHeldIT extends CamelTestSupport {
     }
 
     @Test
+    void aRetryMadeOnlyOfEventsOfAFailedCommitIsNotAcknowledgedWithoutThem() throws Exception {
+        String table = "held.retry";
+        assertThat(send(table, "", events("warm", 1), null).getException()).isNull();
+        long before = dataFiles(table);
+
+        Connection lock = holdCommits();
+        CompletableFuture<Exchange> first = sendAsync(table, events("x", 2), null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> dataFiles(table) == before + 1);
+        // the client gave up on its request and sends the same two events again: both are in a's commit, so this
+        // batch writes no file at all
+        CompletableFuture<Exchange> second = sendAsync(table, events("x", 2), null);
+
+        Exchange a = first.get();
+        release(lock);
+        Exchange b = second.get();
+
+        assertThat(a.getException()).isInstanceOf(IcebergWriteException.class);
+        // what the sender sees must match the table: an acknowledged retry is in it
+        if (b.getException() == null) {
+            assertThat(ids(table)).as("rows after an acknowledged retry").contains("x-0", "x-1");
+        } else {
+            assertThat(b.getException()).hasMessageContaining("duplicates");
+            assertThat(ids(table)).containsExactly("warm-0");
+        }
+        assertThat(send(table, "", events("x", 2), null).getException()).isNull();
+        assertThat(ids(table)).containsExactlyInAnyOrder("warm-0", "x-0", "x-1");
+    }
+
+    @Test
     void aBatchWrittenBehindAFailedCommitThatDoesNotDependOnItCommitsAfterIt() throws Exception {
         String table = "held.independent";
         assertThat(send(table, "", events("warm", 1), null).getException()).isNull();

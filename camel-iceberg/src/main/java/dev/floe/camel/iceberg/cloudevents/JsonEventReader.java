@@ -96,6 +96,11 @@ public final class JsonEventReader {
             if (parser.nextToken() == null) {
                 throw new InvalidCloudEventException("/", "the body holds no JSON value");
             }
+            if (parser.currentTokenLocation().getByteOffset() < 0) {
+                // Jackson detected UTF-16 or UTF-32 and reads characters, not bytes: data could not be cut out of the
+                // body by byte offsets, and JSON exchanged between systems must be UTF-8 anyway (RFC 8259)
+                throw new UnsupportedFormatException("a CloudEvents JSON body must be UTF-8 (RFC 8259)");
+            }
             return read.from(parser);
         } catch (StreamConstraintsException e) {
             throw overLimit("/", e, limits);

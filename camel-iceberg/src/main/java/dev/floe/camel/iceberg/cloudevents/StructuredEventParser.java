@@ -110,11 +110,33 @@ final class StructuredEventParser {
         if (token == JsonToken.VALUE_STRING) {
             text = parser.getText(); // also moves the parser past the closing quote
         } else if (token.isStructStart()) {
-            parser.skipChildren(); // still checks syntax, duplicate names and limits all the way down
+            skipStructure();
         } else {
             parser.finishToken();
         }
         return new Member(token, start, (int) parser.currentLocation().getByteOffset(), text);
+    }
+
+    /**
+     * Moves past the object or array the parser is on, checking syntax, duplicate names and the depth and number
+     * limits all the way down, as {@code skipChildren} does. Unlike {@code skipChildren}, which skips strings unread,
+     * it holds every string to {@code maxJsonStringLength}: it did when data was parsed into a tree.
+     */
+    private void skipStructure() throws IOException {
+        int depth = 1;
+        while (depth > 0) {
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                return; // the end of the input: the caller's next read reports the unclosed structure
+            }
+            if (token.isStructStart()) {
+                depth++;
+            } else if (token.isStructEnd()) {
+                depth--;
+            } else if (token == JsonToken.VALUE_STRING) {
+                parser.streamReadConstraints().validateStringLength(parser.getTextLength());
+            }
+        }
     }
 
     private CloudEventData data(Member data, Member base64, Map<String, Object> attributes, String where,

@@ -31,6 +31,17 @@ class JsonEventReaderTest {
 
     /** The example from the CloudEvents JSON format spec (v1.0.2, section 3). */
     @Test
+    void aUtf16BodyIsAnUnsupportedFormatNotAServerError() {
+        byte[] utf16 = "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{\"a\":1}}"
+                .getBytes(StandardCharsets.UTF_16LE);
+        assertThatThrownBy(() -> JsonEventReader.readEvent(utf16)).isInstanceOf(UnsupportedFormatException.class)
+                .hasMessageContaining("UTF-8");
+        assertThatThrownBy(() -> JsonEventReader.readBatch(("[" + new String(utf16,
+                StandardCharsets.UTF_16LE) + "]").getBytes(StandardCharsets.UTF_16BE)))
+                .isInstanceOf(UnsupportedFormatException.class);
+    }
+
+    @Test
     void specExample() {
         CloudEvent event = JsonEventReader.readEvent(utf8("""
                 {

@@ -110,6 +110,19 @@ class ReaderLimitsTest {
     }
 
     @Test
+    void aStringDeepInsideDataMeetsTheStringCap() {
+        CloudEventLimits d = CloudEventLimits.DEFAULTS;
+        CloudEventLimits small = new CloudEventLimits(d.maxAttributeBytes(), d.maxExtensions(),
+                d.maxAttributesBytes(), d.maxDataBase64Length(), d.maxJsonDepth(), 1000, d.maxJsonNumberLength(),
+                d.maxJsonNameLength(), d.maxJsonDocumentLength());
+        String fits = ",\"data\":{\"k\":[\"" + "s".repeat(1000) + "\"]}";
+        assertThat(JsonEventReader.readEvent(utf8(event(fits)), small).getData()).isNotNull();
+        assertThatThrownBy(() -> JsonEventReader.readEvent(utf8(event(",\"data\":{\"k\":[\"" + "s".repeat(5000)
+                + "\"]}")), small)).isInstanceOf(EventLimitExceededException.class)
+                .hasMessageContaining("maxJsonStringLength (1000)");
+    }
+
+    @Test
     void theIcebergComponentsOptionsSetTheLimits() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             context.start();
