@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import dev.floe.testing.FaultProxy;
 import org.apache.camel.Exchange;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -164,9 +161,7 @@ class CommitResponseLostIT extends CamelTestSupport {
     }
 
     private static List<CloudEvent> events(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> CloudEventBuilder.v1().withId(prefix + "-" + i)
-                .withSource(URI.create("/faults")).withType("dev.floe.test").build()).map(CloudEvent.class::cast)
-                .toList();
+        return TestEvents.numbered(prefix, count, "/faults");
     }
 
     private static void assertExactlyOnce(String table, List<String> expected) throws IOException {

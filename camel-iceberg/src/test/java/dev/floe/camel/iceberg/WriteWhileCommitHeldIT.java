@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,11 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.Exchange;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.iceberg.Snapshot;
@@ -253,21 +248,12 @@ class WriteWhileCommitHeldIT extends CamelTestSupport {
     }
 
     private static List<CloudEvent> events(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> CloudEventBuilder.v1().withId(prefix + "-" + i)
-                .withSource(URI.create("/held")).withType("dev.floe.test").build()).map(CloudEvent.class::cast)
-                .toList();
+        return TestEvents.numbered(prefix, count, "/held");
     }
 
     /** The Parquet files in the table's data folder, committed or not. */
     private static long dataFiles(String table) throws IOException {
-        TableIdentifier id = TableIdentifier.parse(table);
-        Path data = dir.resolve("warehouse").resolve(id.namespace().toString()).resolve(id.name()).resolve("data");
-        if (!Files.exists(data)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(data)) {
-            return files.filter(f -> f.toString().endsWith(".parquet")).count();
-        }
+        return TestEvents.parquetFiles(dir.resolve("warehouse"), table);
     }
 
     private List<String> ids(String table) throws IOException {

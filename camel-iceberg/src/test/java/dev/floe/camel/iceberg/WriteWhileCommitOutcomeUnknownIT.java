@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,12 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import dev.floe.testing.FaultProxy;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.Exchange;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.iceberg.CatalogUtil;
@@ -130,19 +126,10 @@ class WriteWhileCommitOutcomeUnknownIT extends CamelTestSupport {
     }
 
     private static List<CloudEvent> events(String prefix, int count) {
-        return IntStream.range(0, count).mapToObj(i -> CloudEventBuilder.v1().withId(prefix + "-" + i)
-                .withSource(URI.create("/faults")).withType("dev.floe.test").build()).map(CloudEvent.class::cast)
-                .toList();
+        return TestEvents.numbered(prefix, count, "/faults");
     }
 
     private static long dataFiles(String table) throws IOException {
-        TableIdentifier id = TableIdentifier.parse(table);
-        Path data = dir.resolve("warehouse").resolve(id.namespace().toString()).resolve(id.name()).resolve("data");
-        if (!Files.exists(data)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(data)) {
-            return files.filter(f -> f.toString().endsWith(".parquet")).count();
-        }
+        return TestEvents.parquetFiles(dir.resolve("warehouse"), table);
     }
 }
