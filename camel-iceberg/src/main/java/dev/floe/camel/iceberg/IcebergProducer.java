@@ -1,7 +1,6 @@
 package dev.floe.camel.iceberg;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,20 +14,15 @@ import org.apache.camel.Message;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Hands each exchange (a List of CloudEvents or rows) to its table's commit lane and completes the exchange when the
- * commit that holds it has succeeded or finally failed. The lane writes a group's files on one thread and commits them on
- * another, so the next group is written while a commit waits on the catalog.
+ * commit that holds it has succeeded or finally failed.
  */
 public class IcebergProducer extends DefaultAsyncProducer {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IcebergProducer.class);
-
-    // Each table's stages: its writer runs on the table lane's writer thread only, its committer on the committer's.
-    private final Map<TableIdentifier, TableStages> stages = new ConcurrentHashMap<>();
+    // Each writer is used only from its own table's lane thread.
+    private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableWriter> validators = new ConcurrentHashMap<>();
 
     public IcebergProducer(IcebergEndpoint endpoint) {
@@ -90,7 +84,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
         try {
             IcebergConfiguration conf = getEndpoint().getConfiguration();
             getEndpoint().getComponent().lanes().submit(table, batch, conf.getMaxGroupRows(), conf.getCommitLingerMs(),
-                    stages.computeIfAbsent(table, TableStages::new));
+                    group -> commit(table, group));
         } catch (RejectedExecutionException e) {
             exchange.setException(new IcebergWriteException(table, batch.batchId(), "queue", e));
             callback.done(true);
@@ -130,66 +124,25 @@ public class IcebergProducer extends DefaultAsyncProducer {
         return rows;
     }
 
-    /** Writes on the writer thread of the table's lane, commits on its committer thread. */
-    private final class TableStages implements CommitLanes.Stages<WrittenGroup> {
-
-        private final TableIdentifier table;
-        private final TableWriter writer;
-        private final GroupCommitter committer;
-
-        TableStages(TableIdentifier table) {
-            this.table = table;
-            this.writer = new TableWriter(getEndpoint(), table);
-            this.committer = new GroupCommitter(getEndpoint(), table, writer.dedupWindow());
+    private void commit(TableIdentifier table, List<PendingBatch> group) {
+        long started = System.nanoTime();
+        TableWriter.Outcome outcome;
+        try {
+            outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
+        } catch (RuntimeException e) {
+            group.forEach(b -> fail(b, e));
+            return;
+        } catch (FSError e) {
+            // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes on
+            group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write",
+                    DataFileWriter.ioFailure(e))));
+            return;
+        } catch (Error e) {
+            // a missing class or the like: still complete every exchange, or its source would wait forever
+            group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write", e)));
+            throw e;
         }
-
-        @Override
-        public WrittenGroup write(List<PendingBatch> group) {
-            Map<PendingBatch, RuntimeException> failures = new IdentityHashMap<>();
-            try {
-                return writer.write(group);
-            } catch (RuntimeException e) {
-                group.forEach(b -> failures.put(b, e));
-            } catch (FSError e) {
-                // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes
-                // on
-                group.forEach(b -> failures.put(b, new IcebergWriteException(table, b.batchId(), "write",
-                        DataFileWriter.ioFailure(e))));
-            } catch (Error e) {
-                // a missing class or the like: still complete every exchange (at its turn to commit), or its source
-                // would wait forever
-                LOG.error("Writing a group of batches to {} failed", table, e);
-                group.forEach(b -> failures.put(b, new IcebergWriteException(table, b.batchId(), "write", e)));
-            }
-            return WrittenGroup.failed(group, new IdentityHashMap<>(), failures);
-        }
-
-        @Override
-        public boolean commit(WrittenGroup written, boolean afterFailure) {
-            long started = System.nanoTime();
-            GroupCommitter.Outcome outcome;
-            try {
-                outcome = committer.commit(written, afterFailure);
-            } catch (RuntimeException e) {
-                written.group().forEach(b -> fail(b, e));
-                return false;
-            } catch (Error e) {
-                written.group().forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "commit", e)));
-                throw e;
-            }
-            boolean committed = outcome.snapshotId() != null || written.empty() && outcome.failures().isEmpty();
-            complete(written.group(), outcome, (System.nanoTime() - started) / 1_000_000);
-            return committed;
-        }
-
-        @Override
-        public void abandon(WrittenGroup written, RuntimeException why) {
-            committer.fail(written, new IcebergWriteException(table, written.batchIds(), "commit", why));
-            written.group().forEach(b -> fail(b, written.failures().getOrDefault(b, why)));
-        }
-    }
-
-    private static void complete(List<PendingBatch> group, GroupCommitter.Outcome outcome, long millis) {
+        long millis = (System.nanoTime() - started) / 1_000_000;
         for (PendingBatch batch : group) {
             RuntimeException failure = outcome.failures().get(batch);
             if (failure != null) {

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -50,8 +49,6 @@ final class RecentEvents {
     // key → commit time, oldest first
     private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
     private final Set<Long> ownSnapshots = new LinkedHashSet<>();
-    // keys written into data files whose commit has not ended yet: a later group must not write them again meanwhile
-    private final Set<String> inFlight = new HashSet<>();
     private long bytes;
     private Long lastSeenSnapshot;
 
@@ -64,38 +61,14 @@ final class RecentEvents {
         return event.getSource() + "\u0000" + event.getId();
     }
 
-    /** Where the table, or a commit of this process that has not ended, holds an event already. */
-    enum Held {
-        NOWHERE, COMMITTED, IN_FLIGHT
-    }
-
     synchronized boolean contains(CloudEvent event) {
         return seen.containsKey(key(event));
-    }
-
-    /** Checked under one lock with {@link #committed}, so a key moving from in flight to committed is never missed. */
-    synchronized Held holds(String key) {
-        if (seen.containsKey(key)) {
-            return Held.COMMITTED;
-        }
-        return inFlight.contains(key) ? Held.IN_FLIGHT : Held.NOWHERE;
-    }
-
-    /** These keys are in data files now, waiting for their commit. */
-    synchronized void written(Collection<String> keys) {
-        inFlight.addAll(keys);
-    }
-
-    /** The commit of these written keys failed, or its outcome is unknown (then {@link #catchUp} reads it back). */
-    synchronized void abandoned(Collection<String> keys) {
-        inFlight.removeAll(keys);
     }
 
     /** This process committed these keys in {@code snapshotId}: no need to read them back. */
     synchronized void committed(long snapshotId, Collection<String> keys) {
         long now = System.currentTimeMillis();
         keys.forEach(key -> put(key, now));
-        inFlight.removeAll(keys);
         ownSnapshots.add(snapshotId);
         if (ownSnapshots.size() > OWN_SNAPSHOTS_KEPT) {
             Iterator<Long> oldest = ownSnapshots.iterator();
@@ -146,10 +119,6 @@ final class RecentEvents {
      */
     private void reload(Table table, long now) {
         Schema schema = table.schema();
-        // keys a commit of this process put here after the table below was read stay: the scan cannot see them, and
-        // that commit is in ownSnapshots, so no later catchUp reads it back either
-        List<Map.Entry<String, Long>> found = new ArrayList<>();
-        seen.forEach((key, at) -> found.add(Map.entry(key, at)));
         seen.clear();
         bytes = 0;
         if (schema.findField(EventTableLayout.INGEST_TIME) == null || schema.findField(EventTableLayout.SOURCE) == null
@@ -157,6 +126,7 @@ final class RecentEvents {
             return; // not an event table: nothing to deduplicate against
         }
         long fromMicros = (now - windowMillis) * 1000;
+        List<Map.Entry<String, Long>> found = new ArrayList<>();
         try (CloseableIterable<Record> rows = IcebergGenerics.read(table)
                 .select(EventTableLayout.SOURCE, EventTableLayout.ID, EventTableLayout.INGEST_TIME)
                 .where(Expressions.greaterThanOrEqual(EventTableLayout.INGEST_TIME, fromMicros))

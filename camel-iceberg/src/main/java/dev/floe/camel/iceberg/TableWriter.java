@@ -1,6 +1,5 @@
 package dev.floe.camel.iceberg;
 
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.io.WriteResult;
 import org.apache.iceberg.types.TypeUtil;
@@ -23,19 +23,16 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.types.Types;
-import org.apache.iceberg.util.Tasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes groups of batches for one table: resolve the table, evolve its typed columns, convert each batch's rows,
- * write the data files; {@link GroupCommitter} commits them. A batch whose rows do not fit fails alone and the others
- * of its group still commit, unless the group claims source offsets: then the whole group fails, because later claims cover its rows.
- * Not thread-safe: the producer uses one instance per table from the table lane's writer thread, and another for
- * validation.
+ * Appends groups of batches to one table: resolve the table, evolve its typed columns, convert each batch's rows,
+ * write the data files, commit once. A batch whose rows do not fit fails alone and the others of its group still
+ * commit, unless the group claims source offsets: then the whole group fails, because later claims cover its rows.
+ * Not thread-safe: the producer uses one instance per table from the table's lane, and another for validation.
  */
 final class TableWriter {
 
@@ -44,6 +41,7 @@ final class TableWriter {
     private final IcebergEndpoint endpoint;
     private final IcebergConfiguration conf;
     private final TableIdentifier id;
+    private final BatchCommitter committer;
     private Table table;
     private long refreshedAt;
     // the table's dedup window, shared with every writer of the table in this process; null when off
@@ -54,28 +52,25 @@ final class TableWriter {
     private Types.StructType accepted = Types.StructType.of();
     private long acceptedAt = System.nanoTime();
     private static final long ACCEPTED_TTL_NANOS = 30_000_000_000L;
-    private static final int EVOLVE_RETRIES = 10;
 
     TableWriter(IcebergEndpoint endpoint, TableIdentifier id) {
         this.endpoint = endpoint;
         this.conf = endpoint.getConfiguration();
         this.columnNames = Pattern.compile(conf.getInferredColumnPattern());
         this.id = id;
+        this.committer = new BatchCommitter(id, conf.getCommitRetries(), conf.getCommitRetryDelay(),
+                conf.getCommitReconcileTimeout());
         this.recent = conf.getDedupWindowSeconds() > 0 && conf.isDedup() && !upsert()
                 ? endpoint.getComponent().dedupWindow(endpoint, id)
                 : null;
     }
 
-    /** The table's dedup window this writer checks (null when off), for the committer stage to feed. */
-    RecentEvents dedupWindow() {
-        return recent;
+    /** What happened to each batch of a group. */
+    record Outcome(Long snapshotId, int dataFiles, long dataFileBytes, Map<PendingBatch, Integer> rows,
+            Map<PendingBatch, RuntimeException> failures) {
     }
 
-    /**
-     * The writer stage: loads and evolves the table, converts and deduplicates each batch's rows and writes the data
-     * files, everything but the commit.
-     */
-    WrittenGroup write(List<PendingBatch> group) {
+    Outcome append(List<PendingBatch> group) {
         Map<PendingBatch, Integer> rows = new IdentityHashMap<>();
         Map<PendingBatch, RuntimeException> failures = new IdentityHashMap<>();
         Table current;
@@ -83,11 +78,11 @@ final class TableWriter {
         try {
             current = currentTable(group.get(0).batchId());
             if (inferred()) {
-                evolveBesideCommits(current, group, failures, json);
+                evolve(current, group, failures, json);
             }
         } catch (RuntimeException e) {
             group.forEach(b -> failures.put(b, e));
-            return WrittenGroup.failed(group, rows, failures);
+            return new Outcome(null, 0, 0, rows, failures);
         }
         RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), json);
         List<Record> records = new ArrayList<>();
@@ -95,15 +90,13 @@ final class TableWriter {
         List<PendingBatch> committing = new ArrayList<>();
         Set<String> seen = conf.isDedup() && !upsert() ? new HashSet<>() : null;
         List<String> committingKeys = new ArrayList<>();
-        boolean[] dependsOnInFlight = new boolean[1];
         for (PendingBatch batch : group) {
             if (failures.containsKey(batch)) {
                 continue;
             }
             List<String> batchKeys = new ArrayList<>();
             try {
-                List<Record> converted = convert(converter, json, batch, seen, batchKeys, deletes, records.size(),
-                        dependsOnInFlight);
+                List<Record> converted = convert(converter, json, batch, seen, batchKeys, deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
                 rows.put(batch, batch.rows().size());
@@ -122,32 +115,43 @@ final class TableWriter {
             RuntimeException first = failures.values().iterator().next();
             group.forEach(b -> failures.putIfAbsent(b, new IcebergWriteException(id, b.batchId(), "write",
                     new IllegalStateException("an earlier batch of its commit failed: " + first.getMessage(), first))));
-            return WrittenGroup.failed(group, rows, failures);
+            return new Outcome(null, 0, 0, rows, failures);
         }
         for (int i = 1; offsets != null && i < committing.size(); i++) {
             offsets = offsets.then(committing.get(i).offsets());
         }
+        if (records.isEmpty() && offsets == null) {
+            return new Outcome(null, 0, 0, rows, failures);
+        }
         String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
-        WriteResult written;
         try {
-            // no rows (all deduplicated) but offsets: an empty commit still moves the watermark
-            written = records.isEmpty() || committing.isEmpty()
-                    ? WriteResult.builder().build()
-                    : DataFileWriter.write(current, records, deletes, upsert() ? keySchema(current) : null,
-                            conf.getTargetFileSizeBytes());
-        } catch (RuntimeException | IOException e) {
-            IcebergWriteException failure = e instanceof IcebergWriteException known
-                    ? known
-                    : new IcebergWriteException(id, batchIds, "write", e);
-            committing.forEach(b -> failures.put(b, failure));
-            return WrittenGroup.failed(group, rows, failures);
+            WriteResult written;
+            try {
+                // no rows (all deduplicated) but offsets: an empty commit still moves the watermark
+                written = records.isEmpty()
+                        ? WriteResult.builder().build()
+                        : DataFileWriter.write(current, records, deletes, upsert() ? keySchema(current) : null,
+                                conf.getTargetFileSizeBytes());
+            } catch (IcebergWriteException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IcebergWriteException(id, batchIds, "write", e);
+            }
+            List<DataFile> files = Arrays.asList(written.dataFiles());
+            long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()),
+                    offsets);
+            if (recent != null) {
+                recent.committed(snapshotId, committingKeys);
+            }
+            long bytes = files.stream().mapToLong(DataFile::fileSizeInBytes).sum();
+            LOG.debug("Committed {} batches to {}: {} rows, {} files, snapshot {}", committing.size(), id,
+                    records.size(), files.size(), snapshotId);
+            return new Outcome(snapshotId, files.size(), bytes, rows, failures);
+        } catch (RuntimeException e) {
+            // a commit whose outcome stayed unknown is not ours to the window: if it landed, catchUp reads it back
+            committing.forEach(b -> failures.put(b, e));
+            return new Outcome(null, 0, 0, rows, failures);
         }
-        if (recent != null) {
-            recent.written(committingKeys);
-        }
-        return new WrittenGroup(group, committing, batchIds, current.io(), Arrays.asList(written.dataFiles()),
-                Arrays.asList(written.deleteFiles()), records.size(), offsets, committingKeys, dependsOnInFlight[0],
-                rows, failures);
     }
 
     /**
@@ -255,26 +259,6 @@ final class TableWriter {
         return "inferred".equals(conf.getSchemaMode());
     }
 
-    /**
-     * The lane's committer stage commits to the table while this stage evolves it: a schema change that lost that race
-     * (nothing applied) reads the table again and tries once more.
-     */
-    private void evolveBesideCommits(Table current, List<PendingBatch> group,
-            Map<PendingBatch, RuntimeException> failures, EventJson json) {
-        int[] tries = new int[1];
-        Tasks.foreach(current)
-                .retry(EVOLVE_RETRIES)
-                .onlyRetryOn(CommitFailedException.class)
-                .exponentialBackoff(10, 1_000, 30_000, 2.0)
-                .throwFailureWhenFinished()
-                .run(t -> {
-                    if (tries[0]++ > 0) {
-                        t.refresh();
-                    }
-                    evolve(t, group, failures, json);
-                });
-    }
-
     private void evolve(Table current, List<PendingBatch> group, Map<PendingBatch, RuntimeException> failures,
             EventJson json) {
         boolean hasPayload = current.schema().findField(PayloadSchemas.PAYLOAD) != null;
@@ -364,21 +348,15 @@ final class TableWriter {
      * @param seen keys already in this commit (null: no dedup); the keys this batch adds go to {@code batchKeys}
      */
     private List<Record> convert(RowConverter converter, EventJson json, PendingBatch batch, Set<String> seen,
-            List<String> batchKeys, BitSet deletes, int offset, boolean[] dependsOnInFlight) {
+            List<String> batchKeys, BitSet deletes, int offset) {
         List<?> input = batch.rows();
         List<Record> records = new ArrayList<>(input.size());
         for (int i = 0; i < input.size(); i++) {
             Object row = input.get(i);
             if (seen != null && row instanceof CloudEvent event) {
                 String key = RecentEvents.key(event);
-                if (!seen.add(key)) {
-                    continue; // in this commit already
-                }
-                RecentEvents.Held held = recent == null ? RecentEvents.Held.NOWHERE : recent.holds(key);
-                if (held != RecentEvents.Held.NOWHERE) {
-                    // in the table within the dedup window, or written just before and still committing
-                    dependsOnInFlight[0] |= held == RecentEvents.Held.IN_FLIGHT;
-                    continue;
+                if (!seen.add(key) || recent != null && recent.contains(event)) {
+                    continue; // in this commit already, or in the table within the dedup window
                 }
                 batchKeys.add(key);
             }
