@@ -14,5 +14,5 @@ OPTS=${FLOE_JAVA_OPTS:--Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m}
 for MODE in structured binary; do
   # shellcheck disable=SC2086
   java -Xmx1g -cp "$CP" dev.floe.bench.KafkaBench "$EVENTS" "$MODE" app/target/quarkus-app/quarkus-run.jar \
-    $OPTS -Dfloe.batch.max-events="${MAX_EVENTS:-20000}" -Dfloe.batch.max-wait-ms="${MAX_WAIT_MS:-1000}"
+    $OPTS -Dfloe.kafka.batch.max-events="${MAX_EVENTS:-20000}" -Dfloe.kafka.batch.max-wait-ms="${MAX_WAIT_MS:-1000}"
 done

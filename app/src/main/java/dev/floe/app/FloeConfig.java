@@ -392,6 +392,25 @@ public interface FloeConfig {
 
         /** Any other Kafka client property (security.protocol, sasl.*, ssl.*, ...), for consumer and producer. */
         Map<String, String> properties();
+
+        /** When a batch of Kafka records commits (any limit reached); larger than HTTP's: no client waits for it. */
+        KafkaBatch batch();
+    }
+
+    /**
+     * Kafka's batch limits. A batch holds its records' room in the memory budget until it commits, and the next one
+     * fills meanwhile, so two batches must fit in floe.max-pending-events and floe.max-pending-bytes.
+     */
+    interface KafkaBatch {
+
+        @WithDefault("20000")
+        int maxEvents();
+
+        @WithDefault("16777216")
+        long maxBytes();
+
+        @WithDefault("5000")
+        long maxWaitMs();
     }
 
     interface Http {

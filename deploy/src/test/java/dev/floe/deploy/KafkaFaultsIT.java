@@ -116,8 +116,8 @@ class KafkaFaultsIT {
         List<String> session = List.of("-Dfloe.kafka.properties.\"session.timeout.ms\"=4000",
                 "-Dfloe.kafka.properties.\"heartbeat.interval.ms\"=1000");
         // A's batches close on a 5 s tick: right after one, A holds what it reads next for 5 s
-        List<String> slow = with(session, "-Dfloe.batch.max-events=100000", "-Dfloe.batch.max-wait-ms=5000");
-        List<String> fast = with(session, "-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=1000");
+        List<String> slow = with(session, "-Dfloe.kafka.batch.max-events=100000", "-Dfloe.kafka.batch.max-wait-ms=5000");
+        List<String> fast = with(session, "-Dfloe.kafka.batch.max-events=1000", "-Dfloe.kafka.batch.max-wait-ms=1000");
         int n;
         // both start at once: a Floe JVM takes a while to start on a busy machine
         CompletableFuture<FloeProcess> startingB = CompletableFuture
@@ -175,7 +175,7 @@ class KafkaFaultsIT {
         int partitions = 3;
         broker.createTopic(topic, partitions);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-broker-restart.log", env(topic),
-                List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300"));
+                List.of("-Dfloe.kafka.batch.max-events=200", "-Dfloe.kafka.batch.max-wait-ms=300"));
                 EventStream stream = new EventStream(broker, topic, partitions, 15, 100)) {
             awaitTable().atMost(Duration.ofSeconds(60)).until(() -> stream.running() && rows() >= 300);
 
@@ -206,7 +206,7 @@ class KafkaFaultsIT {
         int n = 2500;
         produce(broker, topic, 2, 0, n);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-sigterm-1.log", env(topic),
-                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=600000"))) {
+                List.of("-Dfloe.kafka.batch.max-events=1000", "-Dfloe.kafka.batch.max-wait-ms=600000"))) {
             // two batches of 1,000 commit; the last 500 records wait in memory
             awaitTable().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && rows() >= 2000);
             assertThat(ids()).as("rows before SIGTERM").hasSize(2000);
@@ -217,7 +217,7 @@ class KafkaFaultsIT {
                 .containsExactlyInAnyOrderElementsOf(expected(n));
 
         try (FloeProcess again = FloeProcess.start(dir, "kafka-sigterm-2.log", env(topic),
-                List.of("-Dfloe.batch.max-wait-ms=300"))) {
+                List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
             produce(broker, topic, 2, n, n + 100);
             expectExactly(n + 100);
         }

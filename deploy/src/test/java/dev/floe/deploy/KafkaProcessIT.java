@@ -67,7 +67,7 @@ class KafkaProcessIT {
     }
 
     private void restartAndExpectExactly(String topic, int n, String log) throws Exception {
-        try (FloeProcess again = FloeProcess.start(dir, log, env(topic), List.of("-Dfloe.batch.max-wait-ms=300"))) {
+        try (FloeProcess again = FloeProcess.start(dir, log, env(topic), List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(90)).until(() -> ids().size() >= n);
             // and it stays so: no duplicates trickle in late
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
@@ -100,7 +100,7 @@ class KafkaProcessIT {
         broker.createTopic(topic, 1);
         produce(broker, topic, 1, 0, 300);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-1.log", env(topic),
-                List.of("-Dfloe.batch.max-wait-ms=300"))) {
+                List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() == 300);
         }
         // the table's watermark (299) is now past the end of the new topic's partition
@@ -108,7 +108,7 @@ class KafkaProcessIT {
         broker.createTopic(topic, 1);
         produce(broker, topic, 1, 300, 350);
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-recreated-2.log", env(topic),
-                List.of("-Dfloe.batch.max-wait-ms=300"))) {
+                List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> ids().size() >= 350);
             // the watermark moved back with the commit: more records on the new topic are not skipped either
             produce(broker, topic, 1, 350, 400);
@@ -126,7 +126,7 @@ class KafkaProcessIT {
         produce(broker, topic, 2, 0, n);
         // batches of 1,000 commit; the last 1,000 wait in memory (ten minutes), and are read when the kill comes
         try (FloeProcess floe = FloeProcess.start(dir, "kafka-crash-mid-batch-1.log", env(topic),
-                List.of("-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=600000"))) {
+                List.of("-Dfloe.kafka.batch.max-events=1000", "-Dfloe.kafka.batch.max-wait-ms=600000"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> received(floe) >= n && ids().size() >= 2000);
             floe.process.destroyForcibly(); // SIGKILL
             assertThat(floe.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -142,7 +142,7 @@ class KafkaProcessIT {
         int n = 2000;
         produce(broker, topic, 2, 0, n);
         FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic),
-                List.of("-Dfloe.batch.max-events=500"));
+                List.of("-Dfloe.kafka.batch.max-events=500"));
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
         Map<TopicPartition, ?> committed = broker.committed(group(topic));
@@ -155,7 +155,7 @@ class KafkaProcessIT {
         String topic = "two-replicas";
         broker.createTopic(topic, 4);
         int n = 6000;
-        List<String> props = List.of("-Dfloe.batch.max-events=200", "-Dfloe.batch.max-wait-ms=300");
+        List<String> props = List.of("-Dfloe.kafka.batch.max-events=200", "-Dfloe.kafka.batch.max-wait-ms=300");
         // a steady stream: 20 events every 50 ms, so partitions move while records are in flight; past 4,000 it slows
         // to a trickle (one event per partition every 400 ms) until A is dead, so that A dies mid-stream however long
         // B takes to start

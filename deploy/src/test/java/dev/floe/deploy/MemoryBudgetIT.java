@@ -119,7 +119,10 @@ class MemoryBudgetIT {
                     "-XX:MaxDirectMemorySize=64m", "-XX:+ExitOnOutOfMemoryError",
                     "-Dfloe.max-pending-events=" + MAX_PENDING_EVENTS, "-Dfloe.max-pending-bytes=" + MAX_PENDING_BYTES,
                     "-Dfloe.dedup-window-bytes=" + 4 * MIB,
-                    "-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=2000"));
+                    "-Dfloe.batch.max-events=1000", "-Dfloe.batch.max-wait-ms=2000",
+                    // Kafka's batches must fit twice in the budget
+                    "-Dfloe.kafka.batch.max-events=1000", "-Dfloe.kafka.batch.max-bytes=" + MAX_PENDING_BYTES / 2,
+                    "-Dfloe.kafka.batch.max-wait-ms=2000"));
             jvm.addAll(warehouse.floeProperties());
             try (FloeProcess floe = FloeProcess.start(dir, "memory-budget.log", env, jvm);
                     Sampler sampler = Sampler.start(floe, warehouse);

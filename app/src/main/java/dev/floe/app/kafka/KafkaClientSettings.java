@@ -22,6 +22,9 @@ public class KafkaClientSettings {
     @ApplicationScoped
     @Named("kafka")
     KafkaComponent kafka(FloeConfig config) {
+        if (config.kafka().enabled()) {
+            checkBatchFitsTheBudget(config);
+        }
         KafkaConfiguration settings = new KafkaConfiguration();
         settings.setBrokers(config.kafka().bootstrapServers());
         Map<String, Object> passThrough = new HashMap<>(config.kafka().properties());
@@ -29,5 +32,27 @@ public class KafkaClientSettings {
         KafkaComponent kafka = new KafkaComponent();
         kafka.setConfiguration(settings);
         return kafka;
+    }
+
+    /**
+     * A batch larger than half the memory budget would wait for room that only its own commit frees: the consumer would
+     * stall for floe.kafka.batch.max-wait-ms at every batch, or pause and replay. Refused at start instead.
+     */
+    static void checkBatchFitsTheBudget(FloeConfig config) {
+        FloeConfig.KafkaBatch batch = config.kafka().batch();
+        if (batch.maxEvents() < 1 || batch.maxBytes() < 1 || batch.maxWaitMs() < 1) {
+            throw new IllegalArgumentException(
+                    "floe.kafka.batch.max-events, max-bytes and max-wait-ms must be positive");
+        }
+        if (2L * batch.maxEvents() > config.maxPendingEvents()) {
+            throw new IllegalArgumentException("floe.kafka.batch.max-events (" + batch.maxEvents()
+                    + ") must be at most half of floe.max-pending-events (" + config.maxPendingEvents()
+                    + "): one batch commits while the next fills");
+        }
+        if (2L * batch.maxBytes() > config.maxPendingBytes()) {
+            throw new IllegalArgumentException("floe.kafka.batch.max-bytes (" + batch.maxBytes()
+                    + ") must be at most half of floe.max-pending-bytes (" + config.maxPendingBytes()
+                    + "): one batch commits while the next fills");
+        }
     }
 }

@@ -33,6 +33,8 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
                 Map.entry("floe.table", "kafka.events"),
                 // small, so that tests sending hundreds of records meet the limit
                 Map.entry("floe.max-pending-events", String.valueOf(MAX_PENDING)),
+                // at most half of it, or Floe refuses to start: one batch commits while the next fills
+                Map.entry("floe.kafka.batch.max-events", String.valueOf(MAX_PENDING / 2)),
                 Map.entry("floe.data-dir", DATA_DIR),
                 // exactly once must hold by the watermarks alone: no dedup window to hide a record read twice
                 Map.entry("floe.tables.\"kafka.events\".dedup", "false"));
