@@ -3,10 +3,10 @@ package dev.floe.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.floe.testing.KafkaBroker;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,17 +43,16 @@ public final class KafkaBench {
                     "-Dfloe.kafka.bootstrap-servers=" + broker.bootstrapServers(), "-Dfloe.kafka.topics=" + topic,
                     "-Dfloe.http.port=0", "-Dquarkus.management.port=0", "-jar", jar.toString()));
             long started = System.nanoTime();
-            Process floe = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(data.resolve("floe.log").toFile()).start();
-            long peakKb = 0;
-            while (!floe.waitFor(100, TimeUnit.MILLISECONDS)) {
-                peakKb = Math.max(peakKb, RunStats.hwmKb(floe.pid()));
-            }
+            SinkProcess floe = SinkProcess.start(command, data.resolve("floe.log"));
+            int exit = floe.waitForExit(Duration.ofHours(1));
             double total = (System.nanoTime() - started) / 1e9;
-            if (floe.exitValue() != 0) {
-                throw new IllegalStateException("Floe exited with " + floe.exitValue() + ": see " + data);
+            if (exit != 0) {
+                throw new IllegalStateException("Floe exited with " + exit + ": see " + data);
             }
-            RunStats.report(data, events, total, peakKb);
+            RunStats.report(data, events, total, floe.peakRssKb());
+            // CPU of the whole run (start-up and drain included): less sensitive to a shared machine than rows/s
+            double cpu = floe.cpu().toMillis() / 1e3;
+            System.out.printf("cpu_s=%.1f rows_per_cpu_s=%.0f%n", cpu, events / cpu);
         }
     }
 
