@@ -67,7 +67,8 @@ class KafkaProcessIT {
     }
 
     private void restartAndExpectExactly(String topic, int n, String log) throws Exception {
-        try (FloeProcess again = FloeProcess.start(dir, log, env(topic), List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
+        try (FloeProcess again = FloeProcess.start(dir, log, env(topic),
+                List.of("-Dfloe.kafka.batch.max-wait-ms=300"))) {
             await().atMost(Duration.ofSeconds(90)).until(() -> ids().size() >= n);
             // and it stays so: no duplicates trickle in late
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> ids().size() == n);
