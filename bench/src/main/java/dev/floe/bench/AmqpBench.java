@@ -3,9 +3,9 @@ package dev.floe.bench;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
@@ -45,21 +45,20 @@ public final class AmqpBench {
                     "-Dfloe.maintenance.enabled=false",
                     "-Dquarkus.management.port=0", "-jar", jar.toString()));
             long started = System.nanoTime();
-            Process floe = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(data.resolve("floe.log").toFile()).start();
-            long peakKb = 0;
+            SinkProcess floe = SinkProcess.start(command, data.resolve("floe.log"));
+            boolean all;
             try {
-                while (RunStats.rows(data) < events) {
-                    if (floe.waitFor(500, TimeUnit.MILLISECONDS)) {
-                        throw new IllegalStateException("Floe exited with " + floe.exitValue() + ": see " + data);
-                    }
-                    peakKb = Math.max(peakKb, RunStats.hwmKb(floe.pid()));
-                }
+                all = floe.await(() -> RunStats.rows(data) >= events, 500, Duration.ofHours(1));
             } finally {
-                floe.destroy();
-                floe.waitFor(60, TimeUnit.SECONDS);
+                floe.stop();
             }
-            RunStats.report(data, events, (System.nanoTime() - started) / 1e9, peakKb);
+            if (!all) {
+                throw new IllegalStateException("Floe exited or timed out before every row was committed: see " + data);
+            }
+            RunStats.report(data, events, (System.nanoTime() - started) / 1e9, floe.peakRssKb());
+            // CPU up to the last commit, start-up included: less sensitive to a shared machine than rows/s
+            double cpu = floe.cpu().toMillis() / 1e3;
+            System.out.printf("cpu_s=%.1f rows_per_cpu_s=%.0f%n", cpu, events / cpu);
             System.out.printf("unsettled_after_run=%d%n", broker.messageCount("bench"));
         }
     }

@@ -116,7 +116,7 @@ class KafkaFaultsIT {
         List<String> session = List.of("-Dfloe.kafka.properties.\"session.timeout.ms\"=4000",
                 "-Dfloe.kafka.properties.\"heartbeat.interval.ms\"=1000");
         // A's batches close on a 5 s tick: right after one, A holds what it reads next for 5 s
-        List<String> slow = with(session, "-Dfloe.kafka.batch.max-events=100000",
+        List<String> slow = with(session, "-Dfloe.kafka.batch.max-events=50000",
                 "-Dfloe.kafka.batch.max-wait-ms=5000");
         List<String> fast = with(session, "-Dfloe.kafka.batch.max-events=1000", "-Dfloe.kafka.batch.max-wait-ms=1000");
         int n;
