@@ -182,6 +182,18 @@ class StrictManifestsTest {
                   sink: {ref: {apiVersion: camel.apache.org/v1, kind: Kamelet, name: iceberg-sink}, propertes: {}}
                 """))).singleElement().asString().contains("propertes");
         assertThat(errors("test", Repository.YAML.readTree("""
+                apiVersion: camel.apache.org/v1
+                kind: Pipe
+                metadata:
+                  name: floe
+                  annotations:
+                    trait.camel.apache.org/mount.config: "secret:floe-catalog"
+                    trait.camel.apache.org/health.liveness-probe-enabled: "true"
+                spec:
+                  source: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
+                  sink: {ref: {apiVersion: camel.apache.org/v1, kind: Kamelet, name: iceberg-sink}}
+                """))).singleElement().asString().contains("trait mount has no property config");
+        assertThat(errors("test", Repository.YAML.readTree("""
                 apiVersion: keda.sh/v1alpha1
                 kind: ScaledObject
                 metadata: {name: floe}
