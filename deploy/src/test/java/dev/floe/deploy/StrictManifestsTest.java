@@ -200,8 +200,9 @@ class StrictManifestsTest {
                 spec:
                   scaleTargetRef: {name: floe}
                   minReplicas: 0
-                  triggers: [{type: kafka, metadata: {lagThreshold: 10000}}]
-                """))).anyMatch(e -> e.contains("minReplicas")).anyMatch(e -> e.contains("lagThreshold"));
+                  triggers: [{type: kafka, metadata: {lagThreshold: 10000, consumergroup: floe}}]
+                """))).anyMatch(e -> e.contains("minReplicas")).anyMatch(e -> e.contains("lagThreshold"))
+                .anyMatch(e -> e.contains("consumergroup"));
         assertThat(errors("test", Repository.YAML.readTree("""
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
