@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * What every workload that runs Floe must have, whatever produced it (k8s/ files, kustomize, Helm): probes, resource
- * requests and limits, a non-root user, a grace period longer than Camel's shutdown timeout, and the routes mounted
+ * requests and limits, a non-root user, a grace period longer than Camel's shutdown timeout (for a Knative Service: its
+ * timeoutSeconds, which Knative makes the pod's grace period), and the routes mounted
  * from a ConfigMap as a whole folder (a subPath mount never sees ConfigMap updates).
  */
 final class Workloads {
@@ -34,9 +35,13 @@ final class Workloads {
         boolean knative = doc.path("apiVersion").asText().startsWith("serving.knative.dev/");
         JsonNode pod = podSpec(doc);
         String name = where + " " + doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText();
-        if (pod.path("terminationGracePeriodSeconds").asInt(30) <= camelShutdownSeconds) {
-            errors.add(name + ": terminationGracePeriodSeconds must be longer than Camel's shutdown timeout "
-                    + camelShutdownSeconds);
+        // Knative refuses terminationGracePeriodSeconds and gives the pod the revision's timeoutSeconds instead
+        int gracePeriod = knative
+                ? KnativeFieldMask.gracePeriodSeconds(pod)
+                : pod.path("terminationGracePeriodSeconds").asInt(30);
+        if (gracePeriod <= camelShutdownSeconds) {
+            errors.add(name + (knative ? ": timeoutSeconds" : ": terminationGracePeriodSeconds")
+                    + " must be longer than Camel's shutdown timeout " + camelShutdownSeconds);
         }
         JsonNode containers = pod.path("containers");
         if (containers.isEmpty()) {
