@@ -7,17 +7,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.IOHelper;
 import org.apache.camel.util.PropertiesHelper;
+import org.apache.camel.util.URISupport;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.auth.OAuth2Properties;
 import org.apache.iceberg.util.ThreadPools;
 
 @Component("iceberg")
-public class IcebergComponent extends DefaultComponent {
+public class IcebergComponent extends HealthCheckComponent {
+
+    static {
+        // Camel masks token=, secret= and password= in every URI it prints, but not Iceberg's credential=
+        URISupport.addSanitizeKeywords(OAuth2Properties.CREDENTIAL);
+    }
 
     @Metadata
     private IcebergConfiguration configuration = new IcebergConfiguration();
@@ -57,6 +64,13 @@ public class IcebergComponent extends DefaultComponent {
         }
         Map<String, String> properties = new TreeMap<>();
         conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        // the secret options win over the same names in catalog.*
+        if (conf.getCredential() != null) {
+            properties.put(OAuth2Properties.CREDENTIAL, conf.getCredential());
+        }
+        if (conf.getToken() != null) {
+            properties.put(OAuth2Properties.TOKEN, conf.getToken());
+        }
         if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
                 && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
             // Iceberg would silently fall back to Hive, which is not on the classpath.

@@ -24,6 +24,12 @@ public class IcebergConfiguration implements Cloneable {
     private String catalogName = "iceberg";
     @UriParam(prefix = "catalog.", multiValue = true)
     private Map<String, Object> catalogProperties = new HashMap<>();
+    @UriParam(label = "security", secret = true)
+    private String credential;
+    @UriParam(label = "security", secret = true)
+    private String token;
+    @UriParam(label = "health", defaultValue = "5000")
+    private long healthCheckTimeout = 5000;
     @UriParam(defaultValue = "true")
     private boolean autoCreateTable = true;
     @UriParam(prefix = "table.", multiValue = true)
@@ -131,6 +137,41 @@ public class IcebergConfiguration implements Cloneable {
      */
     public void setCatalogProperties(Map<String, Object> catalogProperties) {
         this.catalogProperties = catalogProperties;
+    }
+
+    public String getCredential() {
+        return credential;
+    }
+
+    /**
+     * The OAuth2 client credential of a REST catalog, as client_id:client_secret (Iceberg's catalog property
+     * credential). Wins over catalog.credential when both are set. Never logged: endpoint URIs mask it.
+     */
+    public void setCredential(String credential) {
+        this.credential = credential;
+    }
+
+    public String getToken() {
+        return token;
+    }
+
+    /**
+     * A bearer token for a REST catalog (Iceberg's catalog property token). Wins over catalog.token when both are set.
+     * Never logged: endpoint URIs mask it.
+     */
+    public void setToken(String token) {
+        this.token = token;
+    }
+
+    public long getHealthCheckTimeout() {
+        return healthCheckTimeout;
+    }
+
+    /**
+     * The producer health check reports DOWN when the catalog has not answered within this many milliseconds.
+     */
+    public void setHealthCheckTimeout(long healthCheckTimeout) {
+        this.healthCheckTimeout = healthCheckTimeout;
     }
 
     public boolean isAutoCreateTable() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
@@ -11,6 +12,8 @@ import io.cloudevents.CloudEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -25,8 +28,41 @@ public class IcebergProducer extends DefaultAsyncProducer {
     private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableWriter> validators = new ConcurrentHashMap<>();
 
+    private WritableHealthCheckRepository healthCheckRepository;
+    private IcebergProducerHealthCheck healthCheck;
+    private ExecutorService healthCheckExecutor;
+
     public IcebergProducer(IcebergEndpoint endpoint) {
         super(endpoint);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // optional, as in Camel's own components: the repository exists when camel-health is in use, and its checks
+        // run when camel.health.producersEnabled=true
+        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
+                "producers", WritableHealthCheckRepository.class);
+        if (healthCheckRepository != null) {
+            healthCheckExecutor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadExecutor(this, "IcebergHealthCheck");
+            healthCheck = new IcebergProducerHealthCheck(getEndpoint(), healthCheckExecutor);
+            healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
+            healthCheckRepository.addHealthCheck(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthCheckRepository != null && healthCheck != null) {
+            healthCheckRepository.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
+        if (healthCheckExecutor != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(healthCheckExecutor);
+            healthCheckExecutor = null;
+        }
+        super.doStop();
     }
 
     @Override
