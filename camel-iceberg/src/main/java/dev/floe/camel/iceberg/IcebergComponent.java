@@ -62,15 +62,7 @@ public class IcebergComponent extends HealthCheckComponent {
         if (conf.getCatalog() != null) {
             return conf.getCatalog();
         }
-        Map<String, String> properties = new TreeMap<>();
-        conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
-        // the secret options win over the same names in catalog.*
-        if (conf.getCredential() != null) {
-            properties.put(OAuth2Properties.CREDENTIAL, conf.getCredential());
-        }
-        if (conf.getToken() != null) {
-            properties.put(OAuth2Properties.TOKEN, conf.getToken());
-        }
+        Map<String, String> properties = catalogProperties(conf);
         if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
                 && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
             // Iceberg would silently fall back to Hive, which is not on the classpath.
@@ -82,6 +74,19 @@ public class IcebergComponent extends HealthCheckComponent {
         // local files without a chmod process per file (ForklessLocalFileSystem)
         return catalogs.computeIfAbsent(key, k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
                 ForklessLocalFileSystem.configuration()));
+    }
+
+    /** What is handed to Iceberg: the catalog.* properties, with the secret options over the same names. */
+    static Map<String, String> catalogProperties(IcebergConfiguration conf) {
+        Map<String, String> properties = new TreeMap<>();
+        conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        if (conf.getCredential() != null) {
+            properties.put(OAuth2Properties.CREDENTIAL, conf.getCredential());
+        }
+        if (conf.getToken() != null) {
+            properties.put(OAuth2Properties.TOKEN, conf.getToken());
+        }
+        return properties;
     }
 
     /** The table's dedup window; the first endpoint to write the table sizes it. */

@@ -145,7 +145,8 @@ public class IcebergConfiguration implements Cloneable {
 
     /**
      * The OAuth2 client credential of a REST catalog, as client_id:client_secret (Iceberg's catalog property
-     * credential). Wins over catalog.credential when both are set. Never logged: endpoint URIs mask it.
+     * credential). Wins over catalog.credential when both are set; set only one, as Camel masks a credential once per
+     * printed URI.
      */
     public void setCredential(String credential) {
         this.credential = credential;
@@ -157,7 +158,6 @@ public class IcebergConfiguration implements Cloneable {
 
     /**
      * A bearer token for a REST catalog (Iceberg's catalog property token). Wins over catalog.token when both are set.
-     * Never logged: endpoint URIs mask it.
      */
     public void setToken(String token) {
         this.token = token;
