@@ -34,6 +34,8 @@ public class IcebergComponent extends HealthCheckComponent {
     private CommitLanes lanes;
     // one dedup window per table (per catalog) in this process, shared by every endpoint that writes it
     private final Map<String, RecentEvents> dedupWindows = new ConcurrentHashMap<>();
+    // for the dev console
+    private final Map<TableIdentifier, TableActivity> activity = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -94,6 +96,18 @@ public class IcebergComponent extends HealthCheckComponent {
         IcebergConfiguration conf = endpoint.getConfiguration();
         return dedupWindows.computeIfAbsent(endpoint.catalog().name() + "/" + table,
                 k -> new RecentEvents(conf.getDedupWindowSeconds(), conf.getDedupWindowBytes()));
+    }
+
+    TableActivity activity(TableIdentifier table) {
+        return activity.computeIfAbsent(table, t -> new TableActivity());
+    }
+
+    Map<TableIdentifier, TableActivity> activity() {
+        return Map.copyOf(activity);
+    }
+
+    synchronized Map<TableIdentifier, Integer> queuedBatches() {
+        return lanes == null ? Map.of() : lanes.queuedBatches();
     }
 
     /**

@@ -166,19 +166,27 @@ public class IcebergProducer extends DefaultAsyncProducer {
         try {
             outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
         } catch (RuntimeException e) {
+            getEndpoint().getComponent().activity(table).failed(e);
             group.forEach(b -> fail(b, e));
             return;
         } catch (FSError e) {
+            getEndpoint().getComponent().activity(table).failed(e);
             // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes on
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write",
                     DataFileWriter.ioFailure(e))));
             return;
         } catch (Error e) {
             // a missing class or the like: still complete every exchange, or its source would wait forever
+            getEndpoint().getComponent().activity(table).failed(e);
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write", e)));
             throw e;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
+        TableActivity activity = getEndpoint().getComponent().activity(table);
+        if (outcome.snapshotId() != null) {
+            activity.committed(outcome.snapshotId());
+        }
+        outcome.failures().values().stream().findFirst().ifPresent(activity::failed);
         for (PendingBatch batch : group) {
             RuntimeException failure = outcome.failures().get(batch);
             if (failure != null) {
