@@ -73,9 +73,27 @@ public class IcebergComponent extends HealthCheckComponent {
                             + " or catalog.catalog-impl");
         }
         String key = conf.getCatalogName() + properties;
-        // local files without a chmod process per file (ForklessLocalFileSystem)
-        return catalogs.computeIfAbsent(key, k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
-                ForklessLocalFileSystem.configuration()));
+        Catalog existing = catalogs.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        // built outside the map's lock: a REST catalog that does not answer (a health probe may be the first to ask)
+        // would otherwise hold stopping the component until its socket timeout. Local files without a chmod process
+        // per file (ForklessLocalFileSystem)
+        Catalog built = CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
+                ForklessLocalFileSystem.configuration());
+        Catalog raced = catalogs.putIfAbsent(key, built);
+        if (raced != null) {
+            close(built);
+            return raced;
+        }
+        return built;
+    }
+
+    private static void close(Catalog catalog) {
+        if (catalog instanceof java.io.Closeable closeable) {
+            IOHelper.close(closeable);
+        }
     }
 
     /** What is handed to Iceberg: the catalog.* properties, with the secret options over the same names. */
@@ -138,11 +156,7 @@ public class IcebergComponent extends HealthCheckComponent {
                 lanes = null;
             }
         }
-        catalogs.values().forEach(c -> {
-            if (c instanceof java.io.Closeable closeable) {
-                IOHelper.close(closeable);
-            }
-        });
+        catalogs.values().forEach(IcebergComponent::close);
         catalogs.clear();
         dedupWindows.clear();
         super.doStop();
