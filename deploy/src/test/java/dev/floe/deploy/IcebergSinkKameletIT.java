@@ -168,6 +168,32 @@ class IcebergSinkKameletIT {
     }
 
     @Test
+    void aCatalogBeanInTheRegistryDoesNotReplaceTheCatalogTheParametersName() throws Exception {
+        // the Floe application binds a Catalog bean; the iceberg component autowires the only one it finds
+        Catalog decoy = CatalogUtil.buildIcebergCatalog("iceberg", Map.of("type", "jdbc", "uri",
+                "jdbc:sqlite:" + dir.resolve("decoy.db"), "warehouse", dir.resolve("decoy").toUri().toString()),
+                new Configuration());
+        try (DefaultCamelContext withBean = new DefaultCamelContext()) {
+            withBean.getRegistry().bind("floeCatalog", decoy);
+            withBean.getComponent("kamelet", KameletComponent.class).setLocation("file:" + Repository.KAMELETS);
+            withBean.addRoutes(new RouteBuilder() {
+
+                @Override
+                public void configure() {
+                    from("direct:sink").to(sink("it.named", 1, 100));
+                }
+            });
+            withBean.start();
+            withBean.createProducerTemplate().requestBodyAndHeaders("direct:sink", "{}", binary("named-1"));
+        } finally {
+            if (decoy instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        }
+        assertThat(rows("it.named")).extracting(r -> r.getField("id")).containsExactly("named-1");
+    }
+
+    @Test
     void theValidateActionPassesAValidEventOnUnchanged() {
         byte[] body = "{\"n\":1}".getBytes(StandardCharsets.UTF_8);
         Exchange out = producer.request("direct:validate", e -> {

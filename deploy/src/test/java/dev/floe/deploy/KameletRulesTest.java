@@ -150,6 +150,9 @@ class KameletRulesTest {
                 }
                 if (!k.properties().containsKey(r.asText())) {
                     errors.add(k.name() + ": required property " + r.asText() + " is not defined");
+                } else if (k.properties().get(r.asText()).has("default")) {
+                    // a user may leave out a property with a default: it is not required
+                    errors.add(k.name() + ": required property " + r.asText() + " has a default");
                 }
             }
             k.properties().forEach((name, p) -> errors.addAll(propertyErrors(k.name(), name, p)));
@@ -331,9 +334,15 @@ class KameletRulesTest {
                     errors.add(k.name() + ": dependency " + d + " is not version " + Repository.VERSION);
                 }
             }
+            Map<String, String> beanTypes = new HashMap<>();
+            k.template().path("beans")
+                    .forEach(b -> beanTypes.put("{{" + b.path("name").asText() + "}}", b.path("type").asText()));
             for (String scheme : schemesUsed(k.template())) {
-                String needed = switch (scheme) {
-                    case "iceberg" -> "mvn:dev.floe:camel-iceberg:" + Repository.VERSION;
+                // a template-local component bean ({{name}}:...) comes from the jar of its class
+                String component = beanTypes.getOrDefault(scheme, scheme);
+                String needed = switch (component) {
+                    case "iceberg", "#class:dev.floe.camel.iceberg.IcebergComponent" ->
+                        "mvn:dev.floe:camel-iceberg:" + Repository.VERSION;
                     default -> "camel:" + scheme;
                 };
                 if (!dependencies.contains(needed)) {
@@ -384,7 +393,8 @@ class KameletRulesTest {
         assertThat(typeErrors(broken)).anyMatch(e -> e.contains("title does not end with Sink"));
         assertThat(definitionErrors(broken)).anyMatch(e -> e.contains("is not capitalized"))
                 .anyMatch(e -> e.contains("title starts with 'The'"))
-                .anyMatch(e -> e.contains("required property missing is not defined"));
+                .anyMatch(e -> e.contains("required property missing is not defined"))
+                .anyMatch(e -> e.contains("required property mode has a default"));
         assertThat(secretErrors(broken)).anyMatch(e -> e.contains("password format without"))
                 .anyMatch(e -> e.contains("looks like a secret"));
         assertThat(annotationErrors(broken)).anyMatch(e -> e.contains("kamelet.icon"))

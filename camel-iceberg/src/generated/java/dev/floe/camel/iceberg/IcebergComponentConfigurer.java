@@ -48,6 +48,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": getOrCreateConfiguration(target).setCommitRetryDelay(property(camelContext, long.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.floe.camel.iceberg.IcebergConfiguration.class, value)); return true;
+        case "credential": getOrCreateConfiguration(target).setCredential(property(camelContext, java.lang.String.class, value)); return true;
         case "declaredschema":
         case "declaredSchema": getOrCreateConfiguration(target).setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": getOrCreateConfiguration(target).setDedup(property(camelContext, boolean.class, value)); return true;
@@ -57,6 +58,12 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": getOrCreateConfiguration(target).setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "dryrun":
         case "dryRun": getOrCreateConfiguration(target).setDryRun(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": getOrCreateConfiguration(target).setHealthCheckTimeout(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": getOrCreateConfiguration(target).setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -108,6 +115,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": getOrCreateConfiguration(target).setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": getOrCreateConfiguration(target).setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "token": getOrCreateConfiguration(target).setToken(property(camelContext, java.lang.String.class, value)); return true;
         case "writemode":
         case "writeMode": getOrCreateConfiguration(target).setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -140,6 +148,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
         case "configuration": return dev.floe.camel.iceberg.IcebergConfiguration.class;
+        case "credential": return java.lang.String.class;
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
@@ -149,6 +158,12 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": return long.class;
         case "dryrun":
         case "dryRun": return boolean.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -200,6 +215,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "token": return java.lang.String.class;
         case "writemode":
         case "writeMode": return java.lang.String.class;
         default: return null;
@@ -228,6 +244,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "commitretrydelay":
         case "commitRetryDelay": return getOrCreateConfiguration(target).getCommitRetryDelay();
         case "configuration": return target.getConfiguration();
+        case "credential": return getOrCreateConfiguration(target).getCredential();
         case "declaredschema":
         case "declaredSchema": return getOrCreateConfiguration(target).getDeclaredSchema();
         case "dedup": return getOrCreateConfiguration(target).isDedup();
@@ -237,6 +254,12 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "dedupWindowSeconds": return getOrCreateConfiguration(target).getDedupWindowSeconds();
         case "dryrun":
         case "dryRun": return getOrCreateConfiguration(target).isDryRun();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return getOrCreateConfiguration(target).getHealthCheckTimeout();
         case "identifierfields":
         case "identifierFields": return getOrCreateConfiguration(target).getIdentifierFields();
         case "inferredcolumnpattern":
@@ -288,6 +311,7 @@ public class IcebergComponentConfigurer extends PropertyConfigurerSupport implem
         case "tableProperties": return getOrCreateConfiguration(target).getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return getOrCreateConfiguration(target).getTargetFileSizeBytes();
+        case "token": return getOrCreateConfiguration(target).getToken();
         case "writemode":
         case "writeMode": return getOrCreateConfiguration(target).getWriteMode();
         default: return null;

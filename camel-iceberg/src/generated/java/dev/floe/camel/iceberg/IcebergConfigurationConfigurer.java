@@ -38,6 +38,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": target.setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
         case "commitRetryDelay": target.setCommitRetryDelay(property(camelContext, long.class, value)); return true;
+        case "credential": target.setCredential(property(camelContext, java.lang.String.class, value)); return true;
         case "declaredschema":
         case "declaredSchema": target.setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.setDedup(property(camelContext, boolean.class, value)); return true;
@@ -47,6 +48,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": target.setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "dryrun":
         case "dryRun": target.setDryRun(property(camelContext, boolean.class, value)); return true;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": target.setHealthCheckTimeout(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -96,6 +99,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": target.setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": target.setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "token": target.setToken(property(camelContext, java.lang.String.class, value)); return true;
         case "writemode":
         case "writeMode": target.setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -120,6 +124,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return int.class;
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
+        case "credential": return java.lang.String.class;
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
@@ -129,6 +134,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": return long.class;
         case "dryrun":
         case "dryRun": return boolean.class;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -178,6 +185,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "token": return java.lang.String.class;
         case "writemode":
         case "writeMode": return java.lang.String.class;
         default: return null;
@@ -203,6 +211,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "commitRetries": return target.getCommitRetries();
         case "commitretrydelay":
         case "commitRetryDelay": return target.getCommitRetryDelay();
+        case "credential": return target.getCredential();
         case "declaredschema":
         case "declaredSchema": return target.getDeclaredSchema();
         case "dedup": return target.isDedup();
@@ -212,6 +221,8 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "dedupWindowSeconds": return target.getDedupWindowSeconds();
         case "dryrun":
         case "dryRun": return target.isDryRun();
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return target.getHealthCheckTimeout();
         case "identifierfields":
         case "identifierFields": return target.getIdentifierFields();
         case "inferredcolumnpattern":
@@ -261,6 +272,7 @@ public class IcebergConfigurationConfigurer extends org.apache.camel.support.com
         case "tableProperties": return target.getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return target.getTargetFileSizeBytes();
+        case "token": return target.getToken();
         case "writemode":
         case "writeMode": return target.getWriteMode();
         default: return null;

@@ -38,6 +38,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": target.getConfiguration().setCommitRetries(property(camelContext, int.class, value)); return true;
         case "commitretrydelay":
         case "commitRetryDelay": target.getConfiguration().setCommitRetryDelay(property(camelContext, long.class, value)); return true;
+        case "credential": target.getConfiguration().setCredential(property(camelContext, java.lang.String.class, value)); return true;
         case "declaredschema":
         case "declaredSchema": target.getConfiguration().setDeclaredSchema(property(camelContext, java.lang.String.class, value)); return true;
         case "dedup": target.getConfiguration().setDedup(property(camelContext, boolean.class, value)); return true;
@@ -47,6 +48,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": target.getConfiguration().setDedupWindowSeconds(property(camelContext, long.class, value)); return true;
         case "dryrun":
         case "dryRun": target.getConfiguration().setDryRun(property(camelContext, boolean.class, value)); return true;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": target.getConfiguration().setHealthCheckTimeout(property(camelContext, long.class, value)); return true;
         case "identifierfields":
         case "identifierFields": target.getConfiguration().setIdentifierFields(property(camelContext, java.lang.String.class, value)); return true;
         case "inferredcolumnpattern":
@@ -98,6 +101,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": target.getConfiguration().setTableProperties(property(camelContext, java.util.Map.class, value)); return true;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": target.getConfiguration().setTargetFileSizeBytes(property(camelContext, java.lang.Long.class, value)); return true;
+        case "token": target.getConfiguration().setToken(property(camelContext, java.lang.String.class, value)); return true;
         case "writemode":
         case "writeMode": target.getConfiguration().setWriteMode(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
@@ -127,6 +131,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": return int.class;
         case "commitretrydelay":
         case "commitRetryDelay": return long.class;
+        case "credential": return java.lang.String.class;
         case "declaredschema":
         case "declaredSchema": return java.lang.String.class;
         case "dedup": return boolean.class;
@@ -136,6 +141,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": return long.class;
         case "dryrun":
         case "dryRun": return boolean.class;
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return long.class;
         case "identifierfields":
         case "identifierFields": return java.lang.String.class;
         case "inferredcolumnpattern":
@@ -187,6 +194,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": return java.util.Map.class;
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return java.lang.Long.class;
+        case "token": return java.lang.String.class;
         case "writemode":
         case "writeMode": return java.lang.String.class;
         default: return null;
@@ -212,6 +220,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "commitRetries": return target.getConfiguration().getCommitRetries();
         case "commitretrydelay":
         case "commitRetryDelay": return target.getConfiguration().getCommitRetryDelay();
+        case "credential": return target.getConfiguration().getCredential();
         case "declaredschema":
         case "declaredSchema": return target.getConfiguration().getDeclaredSchema();
         case "dedup": return target.getConfiguration().isDedup();
@@ -221,6 +230,8 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "dedupWindowSeconds": return target.getConfiguration().getDedupWindowSeconds();
         case "dryrun":
         case "dryRun": return target.getConfiguration().isDryRun();
+        case "healthchecktimeout":
+        case "healthCheckTimeout": return target.getConfiguration().getHealthCheckTimeout();
         case "identifierfields":
         case "identifierFields": return target.getConfiguration().getIdentifierFields();
         case "inferredcolumnpattern":
@@ -272,6 +283,7 @@ public class IcebergEndpointConfigurer extends PropertyConfigurerSupport impleme
         case "tableProperties": return target.getConfiguration().getTableProperties();
         case "targetfilesizebytes":
         case "targetFileSizeBytes": return target.getConfiguration().getTargetFileSizeBytes();
+        case "token": return target.getConfiguration().getToken();
         case "writemode":
         case "writeMode": return target.getConfiguration().getWriteMode();
         default: return null;

@@ -23,7 +23,7 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(41);
+        Set<String> props = new HashSet<>(44);
         props.add("autoCreateTable");
         props.add("catalog");
         props.add("catalogName");
@@ -32,11 +32,13 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("commitReconcileTimeout");
         props.add("commitRetries");
         props.add("commitRetryDelay");
+        props.add("credential");
         props.add("declaredSchema");
         props.add("dedup");
         props.add("dedupWindowBytes");
         props.add("dedupWindowSeconds");
         props.add("dryRun");
+        props.add("healthCheckTimeout");
         props.add("identifierFields");
         props.add("inferredColumnPattern");
         props.add("lazyStartProducer");
@@ -64,9 +66,13 @@ public class IcebergEndpointUriFactory extends org.apache.camel.support.componen
         props.add("table");
         props.add("tableProperties");
         props.add("targetFileSizeBytes");
+        props.add("token");
         props.add("writeMode");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        SECRET_PROPERTY_NAMES = Collections.emptySet();
+        Set<String> secretProps = new HashSet<>(2);
+        secretProps.add("credential");
+        secretProps.add("token");
+        SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);
         Map<String, String> prefixes = new HashMap<>(2);
         prefixes.put("catalogProperties", "catalog.");
         prefixes.put("tableProperties", "table.");

@@ -78,6 +78,13 @@ final class CommitLanes {
                 t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
     }
 
+    /** Batches waiting for their commit, per table. */
+    Map<TableIdentifier, Integer> queuedBatches() {
+        Map<TableIdentifier, Integer> queued = new java.util.HashMap<>();
+        lanes.forEach((table, lane) -> queued.put(table, lane.queue.size()));
+        return queued;
+    }
+
     /** Lets queued batches finish (within Camel's shutdown timeout) before the lanes stop. */
     void shutdown() {
         lanes.values().forEach(lane -> executors.shutdownGraceful(lane.executor));

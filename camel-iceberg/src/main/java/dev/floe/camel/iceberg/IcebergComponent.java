@@ -7,17 +7,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
-import org.apache.camel.support.DefaultComponent;
+import org.apache.camel.support.HealthCheckComponent;
 import org.apache.camel.util.IOHelper;
 import org.apache.camel.util.PropertiesHelper;
+import org.apache.camel.util.URISupport;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.rest.auth.OAuth2Properties;
 import org.apache.iceberg.util.ThreadPools;
 
 @Component("iceberg")
-public class IcebergComponent extends DefaultComponent {
+public class IcebergComponent extends HealthCheckComponent {
+
+    static {
+        // Camel masks token=, secret= and password= in every URI it prints, but not Iceberg's credential=
+        URISupport.addSanitizeKeywords(OAuth2Properties.CREDENTIAL);
+    }
 
     @Metadata
     private IcebergConfiguration configuration = new IcebergConfiguration();
@@ -27,6 +34,8 @@ public class IcebergComponent extends DefaultComponent {
     private CommitLanes lanes;
     // one dedup window per table (per catalog) in this process, shared by every endpoint that writes it
     private final Map<String, RecentEvents> dedupWindows = new ConcurrentHashMap<>();
+    // for the dev console
+    private final Map<TableIdentifier, TableActivity> activity = new ConcurrentHashMap<>();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -55,8 +64,7 @@ public class IcebergComponent extends DefaultComponent {
         if (conf.getCatalog() != null) {
             return conf.getCatalog();
         }
-        Map<String, String> properties = new TreeMap<>();
-        conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        Map<String, String> properties = catalogProperties(conf);
         if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
                 && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
             // Iceberg would silently fall back to Hive, which is not on the classpath.
@@ -65,9 +73,40 @@ public class IcebergComponent extends DefaultComponent {
                             + " or catalog.catalog-impl");
         }
         String key = conf.getCatalogName() + properties;
-        // local files without a chmod process per file (ForklessLocalFileSystem)
-        return catalogs.computeIfAbsent(key, k -> CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
-                ForklessLocalFileSystem.configuration()));
+        Catalog existing = catalogs.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        // built outside the map's lock: a REST catalog that does not answer (a health probe may be the first to ask)
+        // would otherwise hold stopping the component until its socket timeout. Local files without a chmod process
+        // per file (ForklessLocalFileSystem)
+        Catalog built = CatalogUtil.buildIcebergCatalog(conf.getCatalogName(), properties,
+                ForklessLocalFileSystem.configuration());
+        Catalog raced = catalogs.putIfAbsent(key, built);
+        if (raced != null) {
+            close(built);
+            return raced;
+        }
+        return built;
+    }
+
+    private static void close(Catalog catalog) {
+        if (catalog instanceof java.io.Closeable closeable) {
+            IOHelper.close(closeable);
+        }
+    }
+
+    /** What is handed to Iceberg: the catalog.* properties, with the secret options over the same names. */
+    static Map<String, String> catalogProperties(IcebergConfiguration conf) {
+        Map<String, String> properties = new TreeMap<>();
+        conf.getCatalogProperties().forEach((k, v) -> properties.put(k, String.valueOf(v)));
+        if (conf.getCredential() != null) {
+            properties.put(OAuth2Properties.CREDENTIAL, conf.getCredential());
+        }
+        if (conf.getToken() != null) {
+            properties.put(OAuth2Properties.TOKEN, conf.getToken());
+        }
+        return properties;
     }
 
     /** The table's dedup window; the first endpoint to write the table sizes it. */
@@ -75,6 +114,18 @@ public class IcebergComponent extends DefaultComponent {
         IcebergConfiguration conf = endpoint.getConfiguration();
         return dedupWindows.computeIfAbsent(endpoint.catalog().name() + "/" + table,
                 k -> new RecentEvents(conf.getDedupWindowSeconds(), conf.getDedupWindowBytes()));
+    }
+
+    TableActivity activity(TableIdentifier table) {
+        return activity.computeIfAbsent(table, t -> new TableActivity());
+    }
+
+    Map<TableIdentifier, TableActivity> activity() {
+        return Map.copyOf(activity);
+    }
+
+    synchronized Map<TableIdentifier, Integer> queuedBatches() {
+        return lanes == null ? Map.of() : lanes.queuedBatches();
     }
 
     /**
@@ -105,11 +156,7 @@ public class IcebergComponent extends DefaultComponent {
                 lanes = null;
             }
         }
-        catalogs.values().forEach(c -> {
-            if (c instanceof java.io.Closeable closeable) {
-                IOHelper.close(closeable);
-            }
-        });
+        catalogs.values().forEach(IcebergComponent::close);
         catalogs.clear();
         dedupWindows.clear();
         super.doStop();

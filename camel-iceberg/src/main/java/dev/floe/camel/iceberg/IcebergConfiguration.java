@@ -24,6 +24,12 @@ public class IcebergConfiguration implements Cloneable {
     private String catalogName = "iceberg";
     @UriParam(prefix = "catalog.", multiValue = true)
     private Map<String, Object> catalogProperties = new HashMap<>();
+    @UriParam(label = "security", secret = true)
+    private String credential;
+    @UriParam(label = "security", secret = true)
+    private String token;
+    @UriParam(label = "health", defaultValue = "5000")
+    private long healthCheckTimeout = 5000;
     @UriParam(defaultValue = "true")
     private boolean autoCreateTable = true;
     @UriParam(prefix = "table.", multiValue = true)
@@ -102,8 +108,8 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * The Iceberg catalog to write through. When unset, the only Catalog bean in the registry is used, or else a
-     * catalog is built from the catalog.* properties.
+     * The Iceberg catalog to write through. When unset and autowiring is on, the only Catalog bean in the registry is
+     * used; otherwise a catalog is built from the catalog properties (catalog.type and the like).
      */
     public void setCatalog(Catalog catalog) {
         this.catalog = catalog;
@@ -114,7 +120,7 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * The name given to a catalog built from the catalog.* properties.
+     * The name given to a catalog built from the catalog properties.
      */
     public void setCatalogName(String catalogName) {
         this.catalogName = catalogName;
@@ -125,12 +131,51 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * Iceberg catalog properties, passed unchanged to CatalogUtil.buildIcebergCatalog: for example catalog.type=jdbc,
-     * catalog.uri=jdbc:sqlite:..., catalog.warehouse=..., catalog.io-impl=..., catalog.s3.endpoint=.... Either type or
-     * catalog-impl is required when no Catalog bean is given.
+     * Iceberg catalog properties, passed unchanged to CatalogUtil.buildIcebergCatalog: catalog.type (rest, jdbc,
+     * hadoop, glue, nessie) or catalog.catalog-impl, catalog.uri, catalog.warehouse, catalog.io-impl, catalog.s3.endpoint
+     * and so on. One of type or catalog-impl is required when no Catalog bean is given (Iceberg would otherwise fall back
+     * to Hive). catalog.catalog-impl=dev.floe.camel.iceberg.CachingJdbcCatalog is Iceberg's JDBC catalog (same tables
+     * and SQL) whose tables keep what they commit instead of reading their metadata.json back. Local files are written
+     * through ForklessLocalFileSystem, Hadoop's local file system without a chmod process per file. A REST catalog's
+     * secrets are better given as the credential and token options.
      */
     public void setCatalogProperties(Map<String, Object> catalogProperties) {
         this.catalogProperties = catalogProperties;
+    }
+
+    public String getCredential() {
+        return credential;
+    }
+
+    /**
+     * The OAuth2 client credential of a REST catalog, as client_id:client_secret (Iceberg's catalog property
+     * credential). Wins over catalog.credential when both are set; set only one, as Camel masks a credential once per
+     * printed URI.
+     */
+    public void setCredential(String credential) {
+        this.credential = credential;
+    }
+
+    public String getToken() {
+        return token;
+    }
+
+    /**
+     * A bearer token for a REST catalog (Iceberg's catalog property token). Wins over catalog.token when both are set.
+     */
+    public void setToken(String token) {
+        this.token = token;
+    }
+
+    public long getHealthCheckTimeout() {
+        return healthCheckTimeout;
+    }
+
+    /**
+     * The producer health check reports DOWN when the catalog has not answered within this many milliseconds.
+     */
+    public void setHealthCheckTimeout(long healthCheckTimeout) {
+        this.healthCheckTimeout = healthCheckTimeout;
     }
 
     public boolean isAutoCreateTable() {
@@ -149,8 +194,10 @@ public class IcebergConfiguration implements Cloneable {
     }
 
     /**
-     * Iceberg table properties set when the table is created, for example table.write.parquet.compression-codec=zstd
-     * (the default here) or table.format-version=2.
+     * Iceberg table properties set when the table is created, for example table.format-version=2. Unless overridden,
+     * Floe sets write.parquet.compression-codec=zstd, format-version=2, write.metadata.delete-after-commit.enabled=true
+     * and write.metadata.previous-versions-max=100 (old metadata.json files are deleted, and a reader has about 100
+     * commits' time to read the version it loaded).
      */
     public void setTableProperties(Map<String, Object> tableProperties) {
         this.tableProperties = tableProperties;
@@ -411,7 +458,7 @@ public class IcebergConfiguration implements Cloneable {
 
     /**
      * How many times a failed commit is tried again, with a doubling delay, before the exchange fails. Iceberg's own
-     * commit.retry.* table properties apply inside each try.
+     * commit.retry table properties (commit.retry.num-retries and the like) apply inside each try.
      */
     public void setCommitRetries(int commitRetries) {
         this.commitRetries = commitRetries;

@@ -24,7 +24,7 @@ public final class IcebergConstants {
     @Metadata(label = "producer", description = "How long writing the data files and committing them took, in milliseconds.", javaType = "Long")
     public static final String COMMIT_DURATION = "CamelIcebergCommitDuration";
 
-    @Metadata(label = "producer", description = "The source offsets (a SourceOffsets) the batch brings the table to: stored in the snapshot summary under floe.offsets.<source>"
+    @Metadata(label = "producer", description = "The source offsets (a SourceOffsets) the batch brings the table to: stored in the snapshot summary under a key floe.offsets. followed by the source name"
             + " and committed compare-and-set, so the commit fails if the table's watermarks for those partitions are no longer the expected ones.", javaType = "dev.floe.camel.iceberg.SourceOffsets")
     public static final String SOURCE_OFFSETS = "CamelIcebergSourceOffsets";
 

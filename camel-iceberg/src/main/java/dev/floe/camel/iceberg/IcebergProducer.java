@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
@@ -11,6 +12,8 @@ import io.cloudevents.CloudEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.health.WritableHealthCheckRepository;
 import org.apache.camel.support.DefaultAsyncProducer;
 import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -25,8 +28,41 @@ public class IcebergProducer extends DefaultAsyncProducer {
     private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableWriter> validators = new ConcurrentHashMap<>();
 
+    private WritableHealthCheckRepository healthCheckRepository;
+    private IcebergProducerHealthCheck healthCheck;
+    private ExecutorService healthCheckExecutor;
+
     public IcebergProducer(IcebergEndpoint endpoint) {
         super(endpoint);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // optional, as in Camel's own components: the repository exists when camel-health is in use, and its checks
+        // run when camel.health.producersEnabled=true
+        healthCheckRepository = HealthCheckHelper.getHealthCheckRepository(getEndpoint().getCamelContext(),
+                "producers", WritableHealthCheckRepository.class);
+        if (healthCheckRepository != null) {
+            healthCheckExecutor = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadExecutor(this, "IcebergHealthCheck");
+            healthCheck = new IcebergProducerHealthCheck(getEndpoint(), healthCheckExecutor);
+            healthCheck.setEnabled(getEndpoint().getComponent().isHealthCheckProducerEnabled());
+            healthCheckRepository.addHealthCheck(healthCheck);
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (healthCheckRepository != null && healthCheck != null) {
+            healthCheckRepository.removeHealthCheck(healthCheck);
+            healthCheck = null;
+        }
+        if (healthCheckExecutor != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(healthCheckExecutor);
+            healthCheckExecutor = null;
+        }
+        super.doStop();
     }
 
     @Override
@@ -130,19 +166,27 @@ public class IcebergProducer extends DefaultAsyncProducer {
         try {
             outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
         } catch (RuntimeException e) {
+            getEndpoint().getComponent().activity(table).failed(e);
             group.forEach(b -> fail(b, e));
             return;
         } catch (FSError e) {
+            getEndpoint().getComponent().activity(table).failed(e);
             // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes on
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write",
                     DataFileWriter.ioFailure(e))));
             return;
         } catch (Error e) {
             // a missing class or the like: still complete every exchange, or its source would wait forever
+            getEndpoint().getComponent().activity(table).failed(e);
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write", e)));
             throw e;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
+        TableActivity activity = getEndpoint().getComponent().activity(table);
+        if (outcome.snapshotId() != null) {
+            activity.committed(outcome.snapshotId());
+        }
+        outcome.failures().values().stream().findFirst().ifPresent(activity::failed);
         for (PendingBatch batch : group) {
             RuntimeException failure = outcome.failures().get(batch);
             if (failure != null) {

@@ -8,12 +8,12 @@ import org.apache.camel.spi.DataTypeTransformer;
 import org.apache.camel.spi.Transformer;
 
 /**
- * Data type {@code iceberg:cloudevents}: reads the message's CloudEvents (structured or batched JSON, or binary mode
+ * Data type {@code iceberg:application-cloudevents} (Camel's scheme:media-type naming): reads the message's CloudEvents (structured or batched JSON, or binary mode
  * with {@code ce-} headers, percent-decoded as HTTP's binding says, or Kafka's {@code ce_} headers) into the List of
  * canonical CloudEvents the iceberg producer writes. Invalid events fail the exchange with
  * {@link InvalidCloudEventException}.
  */
-@DataTypeTransformer(name = "iceberg:cloudevents", description = "Reads CloudEvents (structured, batched or binary mode) into a List of CloudEvents")
+@DataTypeTransformer(name = "iceberg:application-cloudevents", description = "Reads CloudEvents (structured, batched or binary mode) into a List of CloudEvents")
 public class CloudEventsDataTypeTransformer extends Transformer {
 
     // ce- headers come over HTTP, whose binding percent-encodes their values (3.1.3); ce_ headers come from Kafka,

@@ -84,7 +84,8 @@ class CloudEventMessagesTest {
     void dataTypeTransformerReadsStructuredEvents() throws Exception {
         Message m = message("{\"specversion\":\"1.0\",\"id\":\"s\",\"source\":\"/s\",\"type\":\"t\"}",
                 "Content-Type", "application/cloudevents+json");
-        new CloudEventsDataTypeTransformer().transform(m, DataType.ANY, new DataType("iceberg:cloudevents"));
+        new CloudEventsDataTypeTransformer().transform(m, DataType.ANY,
+                new DataType("iceberg:application-cloudevents"));
         assertThat(m.getBody(List.class)).singleElement().isInstanceOf(CloudEvent.class);
     }
 
