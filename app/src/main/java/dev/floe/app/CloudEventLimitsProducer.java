@@ -7,7 +7,7 @@ import jakarta.inject.Singleton;
 
 /**
  * The caps of {@code floe.limits.*} as one bean: the HTTP and Kafka readers inject it, and readers that look the limits
- * up in the Camel registry (the AMQP reader, the {@code iceberg:cloudevents} data type) find it there.
+ * up in the Camel registry (the AMQP reader, the {@code iceberg:application-cloudevents} data type) find it there.
  */
 public class CloudEventLimitsProducer {
 

@@ -62,7 +62,7 @@ class LimitsIT {
 
     @Test
     void readersThatLookTheLimitsUpInTheRegistryGetFloes() {
-        // the AMQP reader and the iceberg:cloudevents data type find the limits there
+        // the AMQP reader and the iceberg:application-cloudevents data type find the limits there
         assertThat(CloudEventLimits.of(camel).maxExtensions()).isEqualTo(2);
     }
 

@@ -79,10 +79,15 @@ public class RoutesFolderReload extends RouteWatcherReloadStrategy {
             TreeSet<Path> changed = new TreeSet<>(now.keySet());
             changed.addAll(digests.keySet());
             changed.removeIf(file -> Objects.equals(now.get(file), digests.get(file)));
+            // every file of the folder, and those just removed, not only the changed ones: Camel removes all routes,
+            // then loads again the file of each route not named here, once per route, so a file holding several
+            // routes (maintenance.yaml) came back as duplicate route ids and the reload failed
+            TreeSet<Path> all = new TreeSet<>(now.keySet());
+            all.addAll(digests.keySet());
             // remembered before the reload, so a broken file is reported once, not on every poll
             digests = now;
             List<Resource> resources = new ArrayList<>();
-            for (Path file : changed) {
+            for (Path file : all) {
                 resources.add(PluginHelper.getResourceLoader(getCamelContext()).resolveResource("file:" + file));
             }
             LOG.info("Route files changed: {}; reloading the routes", changed);

@@ -42,7 +42,9 @@ class RouteReloadIT {
             writeConfigMap("..2026_01_01_00_00_00.000000001", "v1");
             return Map.of("floe.routes-dir", ROUTES.toString(),
                     "camel.main.routes-include-pattern", "file:" + ROUTES + "/*.yaml",
-                    "floe.routes-reload.interval", "200ms");
+                    "floe.routes-reload.interval", "200ms",
+                    // on, as it is by default: its routes (master:) are in the folder and reload with the others
+                    "floe.maintenance.enabled", "true");
         }
     }
 
@@ -76,8 +78,9 @@ class RouteReloadIT {
             Files.createDirectories(ROUTES);
             Path data = Files.createDirectories(ROUTES.resolve(version));
             Files.writeString(data.resolve("probe.yaml"), probeRoute(answer));
-            Files.copy(Path.of("../routes/http-to-iceberg.yaml"), data.resolve("http-to-iceberg.yaml"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            for (String route : new String[]{"http-to-iceberg.yaml", "maintenance.yaml"}) {
+                Files.copy(Path.of("../routes", route), data.resolve(route), StandardCopyOption.REPLACE_EXISTING);
+            }
             Path tmp = ROUTES.resolve("..data_tmp");
             Files.deleteIfExists(tmp);
             Files.createSymbolicLink(tmp, Path.of(version));
@@ -86,7 +89,7 @@ class RouteReloadIT {
                     : null;
             Files.move(tmp, ROUTES.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            for (String key : new String[]{"probe.yaml", "http-to-iceberg.yaml"}) {
+            for (String key : new String[]{"probe.yaml", "http-to-iceberg.yaml", "maintenance.yaml"}) {
                 if (!Files.isSymbolicLink(ROUTES.resolve(key))) {
                     Files.deleteIfExists(ROUTES.resolve(key));
                     Files.createSymbolicLink(ROUTES.resolve(key), Path.of("..data", key));
