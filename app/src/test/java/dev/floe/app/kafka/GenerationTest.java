@@ -29,6 +29,16 @@ class GenerationTest {
         return result;
     }
 
+    /** db.a holds the partition up to {@code mark}, and the generation starts after it. */
+    private static Generation fromMark(long mark) {
+        return generation(Map.of("db.a", mark), Map.of("db.a", mark), mark);
+    }
+
+    private static void assertClaim(SourceOffsets claim, long onTopOf, long upTo) {
+        assertThat(claim.expected()).containsExactly(Map.entry(P, onTopOf));
+        assertThat(claim.claimed()).containsExactly(Map.entry(P, upTo));
+    }
+
     private static void add(Generation g, long... offsets) {
         for (long offset : offsets) {
             g.added(new SourcePosition(TP, offset, null));
@@ -37,14 +47,13 @@ class GenerationTest {
 
     @Test
     void aClaimBuildsOnTheTablesWatermark() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
         add(g, 42, 43);
 
         SourceOffsets claim = g.claim(SOURCE, "db.a");
 
         assertThat(claim.source()).isEqualTo(SOURCE);
-        assertThat(claim.expected()).containsExactly(Map.entry(P, 41L));
-        assertThat(claim.claimed()).containsExactly(Map.entry(P, 43L));
+        assertClaim(claim, 41L, 43L);
         assertThat(claim.topicIds()).containsExactly(Map.entry("events", "id-1"));
     }
 
@@ -55,26 +64,24 @@ class GenerationTest {
 
         SourceOffsets claim = g.claim(SOURCE, "db.new");
 
-        assertThat(claim.expected()).containsExactly(Map.entry(P, SourceOffsets.NONE));
-        assertThat(claim.claimed()).containsExactly(Map.entry(P, 1L));
+        assertClaim(claim, SourceOffsets.NONE, 1L);
     }
 
     @Test
     void aSecondClaimBuildsOnTheFirst() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
         add(g, 42, 43);
         g.claim(SOURCE, "db.a");
         add(g, 44);
 
         SourceOffsets second = g.claim(SOURCE, "db.a");
 
-        assertThat(second.expected()).containsExactly(Map.entry(P, 43L));
-        assertThat(second.claimed()).containsExactly(Map.entry(P, 44L));
+        assertClaim(second, 43L, 44L);
     }
 
     @Test
     void nothingAbsorbedSinceTheLastClaimClaimsNothing() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
 
         assertThat(g.claim(SOURCE, "db.a").claimed()).isEmpty();
         add(g, 42);
@@ -91,8 +98,7 @@ class GenerationTest {
 
         assertThat(g.claim(SOURCE, "db.a").expected()).containsExactly(Map.entry(P, 41L));
         SourceOffsets b = g.claim(SOURCE, "db.b");
-        assertThat(b.expected()).containsExactly(Map.entry(P, 10L));
-        assertThat(b.claimed()).containsExactly(Map.entry(P, 42L));
+        assertClaim(b, 10L, 42L);
     }
 
     @Test
@@ -103,8 +109,7 @@ class GenerationTest {
 
         SourceOffsets claim = g.claim(SOURCE, "db.a");
 
-        assertThat(claim.expected()).containsExactly(Map.entry(P, 500L));
-        assertThat(claim.claimed()).containsExactly(Map.entry(P, 2L));
+        assertClaim(claim, 500L, 2L);
         add(g, 3);
         assertThat(g.claim(SOURCE, "db.a").expected()).containsExactly(Map.entry(P, 2L));
     }
@@ -116,13 +121,12 @@ class GenerationTest {
 
         SourceOffsets claim = g.claim(SOURCE, "db.a");
 
-        assertThat(claim.expected()).containsExactly(Map.entry(P, 500L));
-        assertThat(claim.claimed()).containsExactly(Map.entry(P, 119L));
+        assertClaim(claim, 500L, 119L);
     }
 
     @Test
     void heldIsNoneForATableOrPartitionItDoesNotKnow() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
 
         assertThat(g.held("db.a", TP)).isEqualTo(41);
         assertThat(g.held("db.other", TP)).isEqualTo(SourceOffsets.NONE);
@@ -131,7 +135,7 @@ class GenerationTest {
 
     @Test
     void theSafeOffsetIsTheLowestOffsetStillWaiting() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
         assertThat(g.safeOffset(TP)).isEqualTo(42);
 
         add(g, 42, 43);
@@ -148,7 +152,7 @@ class GenerationTest {
 
     @Test
     void recordsAbsorbedWithoutABatchMoveTheSafeOffset() {
-        Generation g = generation(Map.of("db.a", 41L), Map.of("db.a", 41L), 41);
+        Generation g = fromMark(41);
 
         g.seen(TP, 50);
         assertThat(g.safeOffset(TP)).isEqualTo(51);
