@@ -2,6 +2,9 @@ package dev.floe.app.batch;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
 /**
  * Room taken in the memory budget for one input that its source tracks itself (a Kafka record): released exactly once,
  * by whichever comes first of its batch settling or its exchange ending before it reached a batch.
@@ -27,6 +30,20 @@ public final class Reservation {
 
     public boolean isBatched() {
         return batched;
+    }
+
+    /** Carries the room on the input's exchange; released when the exchange ends if no batch took it by then. */
+    public void heldBy(Exchange exchange) {
+        exchange.setProperty(Reservation.class.getName(), this);
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+
+            @Override
+            public void onDone(Exchange done) {
+                if (!isBatched()) {
+                    release(); // the input never reached a batch
+                }
+            }
+        });
     }
 
     public void release() {

@@ -36,6 +36,6 @@ public class KafkaAdmission implements Processor {
         exchange.getIn().setBody(part);
         // a batch holds one table's records of one generation
         exchange.getIn().setHeader(BATCH_KEY,
-                part.table() + "#" + exchange.getProperty(KafkaProgress.GENERATION, KafkaProgress.Generation.class).id);
+                part.table() + "#" + exchange.getProperty(KafkaProgress.GENERATION, Generation.class).id);
     }
 }

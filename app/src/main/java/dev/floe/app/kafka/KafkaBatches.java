@@ -36,8 +36,7 @@ public class KafkaBatches extends EventBatchAggregation {
     @SuppressWarnings("unchecked")
     public Exchange aggregate(Exchange batch, Exchange incoming) {
         Exchange merged = super.aggregate(batch, incoming);
-        KafkaProgress.Generation generation = incoming.getProperty(KafkaProgress.GENERATION,
-                KafkaProgress.Generation.class);
+        Generation generation = incoming.getProperty(KafkaProgress.GENERATION, Generation.class);
         SourcePosition at = incoming.getProperty(SourcePosition.PROPERTY, SourcePosition.class);
         List<SourcePosition> records = merged.getProperty(RECORDS, List.class);
         if (records == null) {
@@ -61,8 +60,7 @@ public class KafkaBatches extends EventBatchAggregation {
 
     @Override
     public void onCompletion(Exchange batch) {
-        KafkaProgress.Generation generation = batch.getProperty(KafkaProgress.GENERATION,
-                KafkaProgress.Generation.class);
+        Generation generation = batch.getProperty(KafkaProgress.GENERATION, Generation.class);
         String table = batch.getIn().getHeader(IcebergConstants.TABLE, String.class);
         batch.getIn().setHeader(IcebergConstants.SOURCE_OFFSETS, progress.claim(generation, table));
         super.onCompletion(batch);
@@ -75,7 +73,7 @@ public class KafkaBatches extends EventBatchAggregation {
         if (rooms != null) {
             rooms.forEach(Reservation::release);
         }
-        progress.settled(batch.getProperty(KafkaProgress.GENERATION, KafkaProgress.Generation.class),
+        progress.settled(batch.getProperty(KafkaProgress.GENERATION, Generation.class),
                 batch.getProperty(RECORDS, List.class),
                 batch.getIn().getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class), failure);
     }
