@@ -1,5 +1,8 @@
 package dev.floe.camel.iceberg;
 
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +25,8 @@ import org.apache.iceberg.util.ThreadPools;
 public class IcebergComponent extends HealthCheckComponent {
 
     static {
-        // Camel masks token=, secret= and password= in every URI it prints, but not Iceberg's credential=
+        // Camel masks token=, secret= and password= in every URI it prints, but not Iceberg's credential=. Camel 4.15
+        // masks an added keyword at its first match in a URI only: see refuseCredentialsCamelWouldPrint.
         URISupport.addSanitizeKeywords(OAuth2Properties.CREDENTIAL);
     }
 
@@ -40,6 +44,7 @@ public class IcebergComponent extends HealthCheckComponent {
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
         TableIdentifier table = TableNames.parse(remaining);
+        refuseCredentialsCamelWouldPrint(parameters.keySet());
         IcebergConfiguration conf = configuration.copy();
         // prefixed pass-through options are not handled by the generated configurer
         conf.getCatalogProperties().putAll(PropertiesHelper.extractProperties(parameters, "catalog."));
@@ -47,6 +52,23 @@ public class IcebergComponent extends HealthCheckComponent {
         IcebergEndpoint endpoint = new IcebergEndpoint(uri, this, table, conf);
         setProperties(endpoint, parameters);
         return endpoint;
+    }
+
+    /**
+     * Camel masks only the first parameter whose name holds "credential" when it prints a URI (logs, route dumps,
+     * health details), so a URI that has a credential and another such name (catalog.credential, or
+     * catalog.client.credentials-provider sorted before it) would print the credential in clear.
+     */
+    static void refuseCredentialsCamelWouldPrint(Collection<String> names) {
+        List<String> named = names.stream()
+                .filter(n -> n.toLowerCase(Locale.ROOT).contains(OAuth2Properties.CREDENTIAL))
+                .sorted().toList();
+        if (named.size() > 1 && named.stream().anyMatch(n -> n.endsWith(OAuth2Properties.CREDENTIAL))) {
+            throw new IllegalArgumentException("An iceberg endpoint URI may name only one parameter holding"
+                    + " 'credential', as Camel masks only the first of them when it prints the URI; this one names "
+                    + named + ". Give the credential once, and set the others on the component"
+                    + " (camel.component.iceberg.configuration.catalog-properties)");
+        }
     }
 
     public IcebergConfiguration getConfiguration() {
@@ -86,6 +108,12 @@ public class IcebergComponent extends HealthCheckComponent {
         if (raced != null) {
             close(built);
             return raced;
+        }
+        if (isStoppingOrStopped()) {
+            // built while stopping (a health probe, a last batch): doStop may have closed the map already
+            catalogs.remove(key, built);
+            close(built);
+            throw new IllegalStateException("The iceberg component is stopped");
         }
         return built;
     }

@@ -149,8 +149,10 @@ public class IcebergConfiguration implements Cloneable {
 
     /**
      * The OAuth2 client credential of a REST catalog, as client_id:client_secret (Iceberg's catalog property
-     * credential). Wins over catalog.credential when both are set; set only one, as Camel masks a credential once per
-     * printed URI.
+     * credential). Wins over a catalog.credential of the component's configuration. An endpoint URI with a credential
+     * may hold no other parameter whose name contains credential (catalog.credential,
+     * catalog.client.credentials-provider): Camel masks only the first such parameter when it prints a URI, so the
+     * endpoint is refused; set the others on the component.
      */
     public void setCredential(String credential) {
         this.credential = credential;

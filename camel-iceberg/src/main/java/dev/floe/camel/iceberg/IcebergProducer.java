@@ -166,19 +166,20 @@ public class IcebergProducer extends DefaultAsyncProducer {
         try {
             outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
         } catch (RuntimeException e) {
-            getEndpoint().getComponent().activity(table).failed(e);
             group.forEach(b -> fail(b, e));
+            getEndpoint().getComponent().activity(table).failed(e);
             return;
         } catch (FSError e) {
-            getEndpoint().getComponent().activity(table).failed(e);
             // the local disk failed while the table was loaded, created or evolved: an I/O failure, the lane goes on
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write",
                     DataFileWriter.ioFailure(e))));
+            getEndpoint().getComponent().activity(table).failed(e);
             return;
         } catch (Error e) {
-            // a missing class or the like: still complete every exchange, or its source would wait forever
-            getEndpoint().getComponent().activity(table).failed(e);
+            // a missing class, memory running out: complete every exchange first (the dev console's bookkeeping may
+            // fail too), or its source would wait forever
             group.forEach(b -> fail(b, new IcebergWriteException(table, b.batchId(), "write", e)));
+            getEndpoint().getComponent().activity(table).failed(e);
             throw e;
         }
         long millis = (System.nanoTime() - started) / 1_000_000;

@@ -4,12 +4,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
-import org.apache.camel.util.URISupport;
 import org.apache.iceberg.catalog.Catalog;
 
 /**
@@ -19,14 +20,22 @@ import org.apache.iceberg.catalog.Catalog;
  */
 final class IcebergProducerHealthCheck extends AbstractHealthCheck {
 
+    // numbers the checks: each producer has its own, so that stopping one route never removes another's check
+    private static final AtomicInteger PRODUCERS = new AtomicInteger();
+
     private final IcebergEndpoint endpoint;
     private final ExecutorService executor;
     // a probe that hangs is waited for again, never stacked behind by another
     private CompletableFuture<Boolean> probe;
 
-    /** Producers that write one table through one catalog share an id: they are ready or not together. */
+    /**
+     * One check per producer, even for producers of one table: Camel's repository tells checks apart by id only, so a
+     * shared id let the first route to stop remove the check of another, or leave one that probes through a stopped
+     * producer's executor.
+     */
     IcebergProducerHealthCheck(IcebergEndpoint endpoint, ExecutorService executor) {
-        super("camel", "producer:iceberg-" + catalogName(endpoint.getConfiguration()) + "-" + endpoint.getTable());
+        super("camel", "producer:iceberg-" + catalogName(endpoint.getConfiguration()) + "-" + endpoint.getTable() + "-"
+                + PRODUCERS.incrementAndGet());
         this.endpoint = endpoint;
         this.executor = executor;
     }
@@ -38,7 +47,7 @@ final class IcebergProducerHealthCheck extends AbstractHealthCheck {
         builder.detail("catalog.name", catalogName(conf));
         Object uri = conf.getCatalogProperties().get("uri");
         if (uri != null && conf.getCatalog() == null) {
-            builder.detail("catalog.uri", URISupport.sanitizeUri(String.valueOf(uri)));
+            builder.detail("catalog.uri", shown(String.valueOf(uri)));
         }
         try {
             currentProbe().get(conf.getHealthCheckTimeout(), TimeUnit.MILLISECONDS);
@@ -51,11 +60,29 @@ final class IcebergProducerHealthCheck extends AbstractHealthCheck {
             builder.message("The Iceberg catalog failed: " + cause);
             builder.error(cause);
             builder.down();
+        } catch (RejectedExecutionException e) {
+            builder.message("The producer is stopped");
+            builder.down();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             builder.message("Interrupted while waiting for the Iceberg catalog");
             builder.down();
         }
+    }
+
+    /**
+     * Where the catalog is, without what may follow: JDBC URLs carry passwords in forms Camel's URI sanitizer does
+     * not know (;password=, ?user=x;password=), so the detail keeps scheme, host and path only, and no user info.
+     */
+    static String shown(String uri) {
+        int end = uri.length();
+        for (char c : new char[]{'?', ';', '#'}) {
+            int at = uri.indexOf(c);
+            if (at >= 0 && at < end) {
+                end = at;
+            }
+        }
+        return uri.substring(0, end).replaceFirst("//[^/@]*@", "//");
     }
 
     private static String catalogName(IcebergConfiguration conf) {

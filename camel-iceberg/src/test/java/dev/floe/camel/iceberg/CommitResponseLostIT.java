@@ -3,11 +3,7 @@ package dev.floe.camel.iceberg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +19,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.rest.InProcessRestCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,27 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class CommitResponseLostIT extends CamelTestSupport {
 
-    private static Path dir;
-    private static InProcessRestCatalog server;
-    private static int serverPort;
+    private static ProxiedRestCatalog catalog;
     private static FaultProxy proxy;
     private static Catalog direct;
 
     @BeforeAll
     static void startCatalog() throws Exception {
-        dir = Files.createTempDirectory("floe-commit-faults");
-        serverPort = freePort();
-        Map<String, String> config = new HashMap<>();
-        config.put("catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
-        config.put("uri", "jdbc:sqlite:" + dir.resolve("rest.db"));
-        config.put("jdbc.schema-version", "V1");
-        config.put("warehouse", dir.resolve("warehouse").toString());
-        config.put("rest.port", String.valueOf(serverPort));
-        server = new InProcessRestCatalog(config);
-        server.start();
-        proxy = FaultProxy.start(serverPort);
-        direct = CatalogUtil.buildIcebergCatalog("direct",
-                Map.of("type", "rest", "uri", "http://127.0.0.1:" + serverPort), null);
+        catalog = ProxiedRestCatalog.start("floe-commit-faults");
+        proxy = catalog.proxy();
+        direct = CatalogUtil.buildIcebergCatalog("direct", Map.of("type", "rest", "uri", catalog.directUri()), null);
     }
 
     @BeforeEach
@@ -67,12 +50,11 @@ class CommitResponseLostIT extends CamelTestSupport {
 
     @AfterAll
     static void stopCatalog() throws Exception {
-        proxy.close();
-        server.stop();
+        catalog.close();
     }
 
     private static String endpoint(String table, String options) {
-        return "iceberg:" + table + "?catalogName=faulty&catalog.type=rest&catalog.uri=http://127.0.0.1:" + proxy.port()
+        return "iceberg:" + table + "?catalogName=faulty&catalog.type=rest&catalog.uri=" + catalog.proxiedUri()
                 + "&commitRetries=5&commitRetryDelay=100&dedupWindowSeconds=600" + options;
     }
 
@@ -187,9 +169,4 @@ class CommitResponseLostIT extends CamelTestSupport {
         return found;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
+import java.util.List;
 
 import dev.floe.testing.FaultProxy;
 import org.apache.camel.CamelContext;
@@ -20,7 +15,6 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
-import org.apache.iceberg.rest.InProcessRestCatalog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,30 +28,21 @@ import org.junit.jupiter.api.Test;
 class ProducerHealthCheckIT extends CamelTestSupport {
 
     private static Path dir;
-    private static InProcessRestCatalog server;
+    private static ProxiedRestCatalog rest;
     private static FaultProxy proxy;
     private static int closedPort;
 
     @BeforeAll
     static void startCatalog() throws Exception {
         dir = Files.createTempDirectory("floe-health");
-        int serverPort = freePort();
-        Map<String, String> config = new HashMap<>();
-        config.put("catalog-impl", "org.apache.iceberg.jdbc.JdbcCatalog");
-        config.put("uri", "jdbc:sqlite:" + dir.resolve("rest.db"));
-        config.put("jdbc.schema-version", "V1");
-        config.put("warehouse", dir.resolve("warehouse").toString());
-        config.put("rest.port", String.valueOf(serverPort));
-        server = new InProcessRestCatalog(config);
-        server.start();
-        proxy = FaultProxy.start(serverPort);
-        closedPort = freePort();
+        rest = ProxiedRestCatalog.start("floe-health-rest");
+        proxy = rest.proxy();
+        closedPort = ProxiedRestCatalog.freePort();
     }
 
     @AfterAll
     static void stopCatalog() throws Exception {
-        proxy.close();
-        server.stop();
+        rest.close();
     }
 
     @BeforeEach
@@ -81,33 +66,53 @@ class ProducerHealthCheckIT extends CamelTestSupport {
 
             @Override
             public void configure() {
-                from("direct:jdbc").routeId("jdbc").to("iceberg:it.health?catalogName=jdbc&catalog.type=jdbc"
-                        + "&catalog.uri=jdbc:sqlite:" + dir.resolve("catalog.db") + "&catalog.warehouse="
-                        + dir.resolve("warehouse").toUri());
+                String jdbc = "iceberg:it.health?catalogName=jdbc&catalog.type=jdbc&catalog.uri=jdbc:sqlite:"
+                        + dir.resolve("catalog.db") + "&catalog.warehouse=" + dir.resolve("warehouse").toUri();
+                from("direct:jdbc").routeId("jdbc").to(jdbc);
+                // a second route writing the same table through the same endpoint: a producer, and a check, of its own
+                from("direct:jdbc-twin").routeId("jdbc-twin").to(jdbc);
                 from("direct:rest").routeId("rest").to("iceberg:it.health?catalogName=rest&catalog.type=rest"
-                        + "&catalog.uri=http://127.0.0.1:" + proxy.port() + "&healthCheckTimeout=1500"
-                // a black-holed request gives up after this, so that stopping Camel does not wait for it
-                        + "&catalog.rest.client.socket-timeout-ms=3000");
+                        + "&catalog.uri=" + rest.proxiedUri() + "&healthCheckTimeout=1500"
+                // a black-holed request waits this long: far longer than stopping may take
+                        + "&catalog.rest.client.socket-timeout-ms=120000");
                 from("direct:closed").routeId("closed").to("iceberg:it.health?catalogName=closed&catalog.type=rest"
                         + "&catalog.uri=http://127.0.0.1:" + closedPort);
             }
         };
     }
 
+    private List<HealthCheck.Result> checks(String catalogName) {
+        String id = "producer:iceberg-" + catalogName + "-it.health-";
+        return HealthCheckHelper.invoke(context).stream().filter(r -> r.getCheck().getId().startsWith(id)).toList();
+    }
+
     private HealthCheck.Result check(String catalogName) {
-        String id = "producer:iceberg-" + catalogName + "-it.health";
-        Optional<HealthCheck.Result> result = HealthCheckHelper.invoke(context).stream()
-                .filter(r -> r.getCheck().getId().equals(id)).findFirst();
-        assertThat(result).as("health check %s", id).isPresent();
-        return result.get();
+        List<HealthCheck.Result> results = checks(catalogName);
+        assertThat(results).as("health checks of catalog %s", catalogName).hasSize(1);
+        return results.get(0);
     }
 
     @Test
-    void aJdbcCatalogThatAnswersIsUp() {
-        HealthCheck.Result result = check("jdbc");
-        assertThat(result.getState()).as(result.getMessage().orElse("")).isEqualTo(HealthCheck.State.UP);
-        assertThat(result.getDetails()).containsEntry("table", "it.health");
-        assertThat(result.getCheck().isReadiness()).isTrue();
+    void aJdbcCatalogThatAnswersIsUpForEachProducerOfTheTable() {
+        List<HealthCheck.Result> results = checks("jdbc");
+        assertThat(results).hasSize(2).allSatisfy(result -> {
+            assertThat(result.getState()).as(result.getMessage().orElse("")).isEqualTo(HealthCheck.State.UP);
+            assertThat(result.getDetails()).containsEntry("table", "it.health");
+            assertThat(result.getCheck().isReadiness()).isTrue();
+        });
+    }
+
+    @Test
+    void stoppingOneOfTwoRoutesWritingATableLeavesTheOtherChecked() throws Exception {
+        context.getRouteController().stopRoute("jdbc-twin");
+        assertThat(check("jdbc").getState()).isEqualTo(HealthCheck.State.UP);
+
+        context.getRouteController().startRoute("jdbc-twin");
+        context.getRouteController().stopRoute("jdbc");
+        assertThat(check("jdbc").getState()).isEqualTo(HealthCheck.State.UP);
+
+        context.getRouteController().startRoute("jdbc");
+        assertThat(checks("jdbc")).hasSize(2).allSatisfy(r -> assertThat(r.getState()).isEqualTo(HealthCheck.State.UP));
     }
 
     @Test
@@ -131,8 +136,10 @@ class ProducerHealthCheckIT extends CamelTestSupport {
         assertThat(result.getMessage()).hasValue("The Iceberg catalog did not answer within 1500 ms");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 
-        // the probe is still building the catalog, its request black-holed: stopping does not wait for it
-        assertTimeoutPreemptively(Duration.ofSeconds(15), () -> context.stop());
+        // the probe is still building the catalog, its request black-holed for two minutes: stopping does not wait
+        long stopping = System.nanoTime();
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> context.stop());
+        assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
@@ -152,9 +159,4 @@ class ProducerHealthCheckIT extends CamelTestSupport {
         assertThat(check("closed").getState()).isEqualTo(HealthCheck.State.UNKNOWN);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }
