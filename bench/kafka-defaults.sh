@@ -16,11 +16,9 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   ./mvnw -B -q package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt -pl app,bench -am
 fi
 CP="bench/target/floe-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
-dockerfile_env() { sed -n "s/.*$1=\"\{0,1\}\([^\"\\]*\)\"\{0,1\}.*/\1/p" Dockerfile | head -1; }
-RATIO=$(dockerfile_env JAVA_MAX_MEM_RATIO)
-JVM="-XX:MaxRAM=1g -XX:MaxRAMPercentage=${RATIO:-80} -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 \
--XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError \
-$(dockerfile_env JAVA_OPTS_APPEND)"
+# shellcheck source=bench/image-jvm-options.sh
+. bench/image-jvm-options.sh
+JVM=$(image_jvm_options 1g)
 declare -A SETTINGS=(
   [defaults]=""
   [http-like]="-Dfloe.kafka.batch.max-events=1000 -Dfloe.kafka.batch.max-wait-ms=20"

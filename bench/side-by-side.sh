@@ -33,11 +33,9 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 CP="bench/target/floe-bench-0.1.0-SNAPSHOT.jar:$(cat bench/target/classpath.txt)"
 
-dockerfile_env() { sed -n "s/.*$1=\"\{0,1\}\([^\"\\]*\)\"\{0,1\}.*/\1/p" Dockerfile | head -1; }
-RATIO=$(dockerfile_env JAVA_MAX_MEM_RATIO)
-export FLOE_JAVA_OPTS=${FLOE_JAVA_OPTS:-"-XX:MaxRAM=${FLOE_MEMORY_LIMIT:-1g} -XX:MaxRAMPercentage=${RATIO:-80} \
--XX:+UseParallelGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 \
--XX:+ExitOnOutOfMemoryError $(dockerfile_env JAVA_OPTS_APPEND)"}
+# shellcheck source=bench/image-jvm-options.sh
+. bench/image-jvm-options.sh
+export FLOE_JAVA_OPTS=${FLOE_JAVA_OPTS:-$(image_jvm_options "${FLOE_MEMORY_LIMIT:-1g}")}
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, $(java -version 2>&1 | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.floe.bench.SideBySide "$EVENTS" \
