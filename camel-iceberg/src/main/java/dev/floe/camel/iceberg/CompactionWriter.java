@@ -102,27 +102,13 @@ final class CompactionWriter {
 
     /** The rows of the task's file that its deletes leave, in the table's schema. */
     private CloseableIterable<Record> liveRows(FileScanTask task) {
-        DeleteFilter<Record> deletes = new GenericDeleteFilter(table.io(), task, schema, schema) {
-
-            @Override
-            protected DeleteLoader newDeleteLoader() {
-                // Iceberg's delete worker pool is shut down early on SIGTERM, like its manifest pool
-                return new BaseDeleteLoader(this::loadInputFile, BatchCommitter.ON_LANE_THREAD);
-            }
-        };
-        Schema read = deletes.requiredSchema();
-        CloseableIterable<Record> rows = FormatModelRegistry
-                .<Record, Object>readBuilder(task.file().format(), Record.class, table.io().newInputFile(task.file()))
-                .project(read)
-                .idToConstant(PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant))
-                .build();
-        CloseableIterable<Record> live = deletes.filter(rows);
-        if (read.columns().size() == schema.columns().size()) {
-            return live;
-        }
-        // the delete filter reads extra columns (the row position) after the table's: leave them out
+        CloseableIterable<Record> live = LiveRows.read(table, task, schema);
         int columns = schema.columns().size();
+        // the delete filter may read extra columns (the row position) after the table's: leave them out
         return CloseableIterable.transform(live, row -> {
+            if (row.size() == columns) {
+                return row;
+            }
             GenericRecord copy = GenericRecord.create(schema);
             for (int i = 0; i < columns; i++) {
                 copy.set(i, row.get(i));

@@ -16,10 +16,10 @@ import io.cloudevents.CloudEvent;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataOperations;
 import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expressions;
@@ -127,16 +127,20 @@ final class RecentEvents {
         }
         long fromMicros = (now - windowMillis) * 1000;
         List<Map.Entry<String, Long>> found = new ArrayList<>();
-        try (CloseableIterable<Record> rows = IcebergGenerics.read(table)
-                .select(EventTableLayout.SOURCE, EventTableLayout.ID, EventTableLayout.INGEST_TIME)
-                .where(Expressions.greaterThanOrEqual(EventTableLayout.INGEST_TIME, fromMicros))
-                .build()) {
-            for (Record row : rows) {
-                Object ingested = row.getField(EventTableLayout.INGEST_TIME);
-                long millis = ingested instanceof OffsetDateTime time ? time.toInstant().toEpochMilli() : now;
-                if (now - millis <= windowMillis) {
-                    found.add(Map.entry(row.getField(EventTableLayout.SOURCE) + "\u0000"
-                            + row.getField(EventTableLayout.ID), millis));
+        Schema keys = schema.select(EventTableLayout.SOURCE, EventTableLayout.ID, EventTableLayout.INGEST_TIME);
+        // planned and read on this thread: at SIGTERM, Iceberg's worker pools are already shut (LiveRows)
+        try (CloseableIterable<FileScanTask> tasks = LiveRows.scan(table)
+                .filter(Expressions.greaterThanOrEqual(EventTableLayout.INGEST_TIME, fromMicros)).planFiles()) {
+            for (FileScanTask task : tasks) {
+                try (CloseableIterable<Record> rows = LiveRows.read(table, task, keys)) {
+                    for (Record row : rows) {
+                        Object ingested = row.getField(EventTableLayout.INGEST_TIME);
+                        long millis = ingested instanceof OffsetDateTime time ? time.toInstant().toEpochMilli() : now;
+                        if (now - millis <= windowMillis) {
+                            found.add(Map.entry(row.getField(EventTableLayout.SOURCE) + "\u0000"
+                                    + row.getField(EventTableLayout.ID), millis));
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
