@@ -9,10 +9,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
@@ -26,9 +29,28 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 final class CommitLanes {
 
+    /**
+     * One thread and an unbounded queue (the memory budget bounds the batches behind it). Camel's single-thread
+     * executor queues 1,000 tasks and then runs the next on the submitting thread (its CallerRuns policy): a second
+     * thread committing the table beside the lane's, and a commit on a Kafka poller or an HTTP event loop. Abort
+     * makes a stopped lane refuse work instead of dropping it.
+     */
+    private static ThreadPoolProfile laneProfile() {
+        ThreadPoolProfile profile = new ThreadPoolProfile("IcebergCommitLane");
+        profile.setPoolSize(1);
+        profile.setMaxPoolSize(1);
+        // Camel reads 0 or less as no queue at all (a hand-off that rejects while the thread is busy)
+        profile.setMaxQueueSize(Integer.MAX_VALUE);
+        profile.setAllowCoreThreadTimeOut(false);
+        profile.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        return profile;
+    }
+
     private final ExecutorServiceManager executors;
     private final Object owner;
     private final Map<TableIdentifier, Lane> lanes = new ConcurrentHashMap<>();
+    // no new lane once stopping began
+    private volatile boolean stopped;
 
     CommitLanes(ExecutorServiceManager executors, Object owner) {
         this.executors = executors;
@@ -45,13 +67,25 @@ final class CommitLanes {
             Consumer<List<PendingBatch>> commitGroup) {
         Lane lane = lane(table);
         lane.queue.add(batch);
-        lane.executor.execute(() -> {
-            lane.linger(lingerMs, maxGroupRows);
-            List<PendingBatch> group = lane.take(maxGroupRows);
-            if (!group.isEmpty()) {
-                commitGroup.accept(group);
+        try {
+            lane.executor.execute(() -> {
+                lane.linger(lingerMs, maxGroupRows);
+                List<PendingBatch> group = lane.take(maxGroupRows);
+                if (!group.isEmpty()) {
+                    commitGroup.accept(group);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            if (!lane.executor.isShutdown() && lane.queue.remove(batch)) {
+                // not a stop (the queue has no bound): the caller answers the batch
+                throw e;
             }
-        });
+            // the lane is stopping: a task queued before may still take the batch, or the drain in shutdown fails it
+        }
+        // a lane drained already: the caller answers the batch, unless the drain took it first
+        if (lane.drained && lane.queue.remove(batch)) {
+            throw new RejectedExecutionException("the commit lane of " + table + " is stopped");
+        }
     }
 
     /**
@@ -60,8 +94,12 @@ final class CommitLanes {
      * retry found the table moved on), and an ingest commit waits at most for this one commit.
      */
     <T> T callBetweenCommits(TableIdentifier table, Callable<T> task) throws InterruptedException {
+        Lane lane = lane(table);
+        if (lane.executor.isShutdown()) {
+            throw new RejectedExecutionException("the commit lane of " + table + " is stopped");
+        }
         try {
-            return lane(table).executor.submit(task).get();
+            return lane.executor.submit(task).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
@@ -74,8 +112,15 @@ final class CommitLanes {
     }
 
     private Lane lane(TableIdentifier table) {
-        return lanes.computeIfAbsent(table,
-                t -> new Lane(executors.newSingleThreadExecutor(owner, "IcebergCommit[" + t + "]")));
+        if (stopped) {
+            Lane lane = lanes.get(table);
+            if (lane == null) {
+                throw new RejectedExecutionException("the commit lanes are stopped");
+            }
+            return lane;
+        }
+        return lanes.computeIfAbsent(table, t -> new Lane(executors.newThreadPool(owner, "IcebergCommit[" + t + "]",
+                laneProfile())));
     }
 
     /** Batches waiting for their commit, per table. */
@@ -85,16 +130,40 @@ final class CommitLanes {
         return queued;
     }
 
-    /** Lets queued batches finish (within Camel's shutdown timeout) before the lanes stop. */
-    void shutdown() {
-        lanes.values().forEach(lane -> executors.shutdownGraceful(lane.executor));
-        lanes.clear();
+    /** Whether the table's lane is stopping (its executor takes no new task). */
+    boolean isStopping(TableIdentifier table) {
+        Lane lane = lanes.get(table);
+        return lane != null && lane.executor.isShutdown();
     }
 
-    record Lane(ExecutorService executor, Queue<PendingBatch> queue) {
+    /**
+     * Lets queued batches finish (within Camel's shutdown timeout) before the lanes stop. Past that timeout Camel drops
+     * the lanes' queued tasks, and a batch handed over while a lane stops may have no task left to take it: those
+     * batches are failed, so every batch is answered once and no source waits forever.
+     */
+    void shutdown() {
+        stopped = true;
+        lanes.forEach((table, lane) -> {
+            executors.shutdownGraceful(lane.executor);
+            lane.drained = true;
+            PendingBatch left;
+            while ((left = lane.queue.poll()) != null) {
+                left.exchange().setException(new IcebergWriteException(table, left.batchId(), "queue",
+                        new RejectedExecutionException("the table's commit lane stopped before its commit")));
+                left.callback().done(false);
+            }
+        });
+    }
+
+    static final class Lane {
+
+        final ExecutorService executor;
+        final Queue<PendingBatch> queue = new ConcurrentLinkedQueue<>();
+        // set once the lane's executor has terminated and its queue has been failed
+        volatile boolean drained;
 
         Lane(ExecutorService executor) {
-            this(executor, new ConcurrentLinkedQueue<>());
+            this.executor = executor;
         }
 
         /** Waits until the oldest queued batch is lingerMs old or the queue holds a full group. */

@@ -177,7 +177,7 @@ class SourceOffsetsTest extends CamelTestSupport {
         PendingBatch z = pending(offsets(Map.of("in/0", -1L), Map.of("in/0", 30L)));
         PendingBatch http = pending(null);
         CommitLanes.Lane lane = new CommitLanes.Lane(null);
-        lane.queue().addAll(List.of(x, y, z, http));
+        lane.queue.addAll(List.of(x, y, z, http));
         assertThat(lane.take(1000)).containsExactly(x, y);
         assertThat(lane.take(1000)).containsExactly(z);
         // a batch without offsets never shares a commit with one that has them
