@@ -269,7 +269,7 @@ class StrictManifestsTest {
     @Test
     void camelKReadsTheCatalogCredentialFromTheMountedSecret() {
         List<Path> files = Repository.files(Repository.K8S.resolve("camel-k"), ".yaml");
-        assertThat(files).hasSize(3);
+        assertThat(files).hasSize(4);
         for (Path file : files) {
             JsonNode object = Repository.documents(file).get(0);
             String where = Repository.relative(file);
@@ -283,6 +283,26 @@ class StrictManifestsTest {
         JsonNode integration = Repository.documents(Repository.K8S.resolve("camel-k/integration.yaml")).get(0);
         // Camel K 2.x reads Maven repositories from the Integration (or the operator), not IntegrationPlatform
         // spec.build.maven.repositories
+        assertThat(integration.at("/spec/repositories/0").asText()).startsWith("https://").contains("@id=");
+    }
+
+    /** Floe's own route under Camel K: the route from the routes ConfigMap, its beans from floe-routes-beans. */
+    @Test
+    void camelKRunsFloesRouteFromTheRoutesConfigMapWithTheRouteBeans() throws Exception {
+        JsonNode integration = Repository.documents(Repository.K8S.resolve("camel-k/integration-routes.yaml")).get(0);
+        JsonNode configMap = Repository.documents(Repository.K8S.resolve("base/routes-configmap.yaml")).get(0);
+        JsonNode sources = integration.at("/spec/sources");
+        assertThat(sources).isNotEmpty();
+        for (JsonNode source : sources) {
+            assertThat(source.path("contentRef").asText()).isEqualTo(configMap.at("/metadata/name").asText());
+            String key = source.path("contentKey").asText();
+            // the key is there, and is the route of routes/ (sync-routes.sh)
+            assertThat(configMap.at("/data").path(key).asText())
+                    .isEqualTo(Files.readString(Repository.ROUTES.resolve(key)));
+            assertThat(source.path("name").asText()).isEqualTo(key);
+        }
+        assertThat(integration.at("/spec/dependencies").toString())
+                .contains("mvn:dev.floe:floe-routes-beans:" + Repository.VERSION);
         assertThat(integration.at("/spec/repositories/0").asText()).startsWith("https://").contains("@id=");
     }
 }

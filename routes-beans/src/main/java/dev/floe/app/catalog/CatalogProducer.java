@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.ServiceLoader;
 
 import dev.floe.app.FloeConfig;
-import io.quarkus.logging.Log;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -20,6 +19,8 @@ import dev.floe.camel.iceberg.ForklessLocalFileSystem;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.CatalogUtil;
 import org.apache.iceberg.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the one Iceberg catalog from {@code floe.catalog.properties.*}; the iceberg: component autowires it. For the
@@ -27,9 +28,11 @@ import org.apache.iceberg.catalog.Catalog;
  */
 public class CatalogProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogProducer.class);
+
     @Produces
     @Singleton
-    Catalog catalog(FloeConfig config) throws IOException {
+    public Catalog catalog(FloeConfig config) throws IOException {
         Map<String, String> properties = new HashMap<>(config.catalog().properties());
         if (!properties.containsKey(CatalogUtil.ICEBERG_CATALOG_TYPE)
                 && !properties.containsKey(CatalogProperties.CATALOG_IMPL)) {
@@ -56,7 +59,7 @@ public class CatalogProducer {
             properties.put(CatalogProperties.WAREHOUSE_LOCATION, path.toString());
         }
         registerJdbcDrivers();
-        Log.infof("Iceberg catalog '%s' (%s)", config.catalog().name(),
+        LOG.info("Iceberg catalog '{}' ({})", config.catalog().name(),
                 properties.getOrDefault(CatalogUtil.ICEBERG_CATALOG_TYPE,
                         properties.get(CatalogProperties.CATALOG_IMPL)));
         // a local warehouse's files are created without a chmod process each (ForklessLocalFileSystem)
@@ -74,7 +77,7 @@ public class CatalogProducer {
         });
     }
 
-    void close(@Disposes Catalog catalog) throws IOException {
+    public void close(@Disposes Catalog catalog) throws IOException {
         if (catalog instanceof Closeable closeable) {
             closeable.close();
         }

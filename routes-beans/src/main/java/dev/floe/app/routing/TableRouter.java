@@ -13,10 +13,7 @@ import dev.floe.app.FloeConfig;
 import dev.floe.app.Globs;
 import dev.floe.camel.iceberg.TableNames;
 import io.cloudevents.CloudEvent;
-import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
-import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -33,7 +30,6 @@ import org.apache.camel.Processor;
  * checked at start-up.
  */
 @ApplicationScoped
-@Startup
 @Named("tableRouter")
 public class TableRouter implements Processor {
 
@@ -70,7 +66,7 @@ public class TableRouter implements Processor {
      * first event, and the iceberg component starts while the JVM is healthy (Iceberg's worker pool cannot be created
      * once shutdown has begun, which is when the last batches commit).
      */
-    void resolveEndpoints(@Observes StartupEvent started, CamelContext camel) {
+    public void resolveEndpoints(CamelContext camel) {
         tables().forEach(table -> camel.getEndpoint(endpointUri(table)));
     }
 

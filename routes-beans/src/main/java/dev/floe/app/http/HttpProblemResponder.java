@@ -19,13 +19,14 @@ import dev.floe.camel.iceberg.IncompatibleSchemaException;
 import dev.floe.camel.iceberg.cloudevents.EventLimitExceededException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
 import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
-import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a failed HTTP exchange into an RFC 9457 problem response: 400 invalid event, 401 no valid bearer token, 403
@@ -36,6 +37,8 @@ import org.apache.camel.Processor;
 @ApplicationScoped
 @Named("httpProblemResponder")
 public class HttpProblemResponder implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpProblemResponder.class);
 
     @Inject
     ObjectMapper json;
@@ -79,7 +82,7 @@ public class HttpProblemResponder implements Processor {
             problem.put("title", "Service Unavailable");
             problem.put("detail", "the bearer token cannot be checked now (the issuer's keys are unavailable); retry");
             out.setHeader("Retry-After", config.retryAfterSeconds());
-            Log.warnf("Answered 503: %s", error.getMessage());
+            LOG.warn("Answered 503: {}", error.getMessage());
         } else if (error instanceof UnroutableEventException || error instanceof IncompatibleSchemaException) {
             status = 422;
             reason = error instanceof UnroutableEventException ? "unroutable" : "incompatible-schema";
@@ -108,13 +111,13 @@ public class HttpProblemResponder implements Processor {
             problem.put("title", "Service Unavailable");
             problem.put("detail", "the events were not stored because the table commit failed; send them again");
             out.setHeader("Retry-After", config.retryAfterSeconds());
-            Log.warnf("Answered 503: %s", error.getMessage());
+            LOG.warn("Answered 503: {}", error.getMessage());
         } else {
             status = 500;
             reason = "internal";
             problem.put("title", "Internal Server Error");
             problem.put("detail", "an unexpected error occurred; nothing from this request was stored");
-            Log.error("Unexpected error on an HTTP request", error);
+            LOG.error("Unexpected error on an HTTP request", error);
         }
         problem.put("type", "about:blank");
         problem.put("status", status);

@@ -29,10 +29,11 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.quarkus.logging.Log;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The ingest port's TLS: a Netty {@link SslContext} built from PEM files or a keystore, rebuilt when their content
@@ -43,6 +44,8 @@ import jakarta.inject.Singleton;
  */
 @Singleton
 public class IngestTls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestTls.class);
 
     @Inject
     FloeConfig config;
@@ -93,10 +96,10 @@ public class IngestTls {
             if (!MessageDigest.isEqual(digest, filesDigest)) {
                 context = build();
                 filesDigest = digest;
-                Log.infof("Reloaded the ingest port's TLS certificate from %s", files());
+                LOG.info("Reloaded the ingest port's TLS certificate from {}", files());
             }
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-            Log.warnf("Kept the previous TLS certificate: the files could not be loaded (%s)", e.getMessage());
+            LOG.warn("Kept the previous TLS certificate: the files could not be loaded ({})", e.getMessage());
         }
     }
 
