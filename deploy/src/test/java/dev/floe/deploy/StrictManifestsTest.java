@@ -47,6 +47,16 @@ class StrictManifestsTest {
         return errors;
     }
 
+    /** The errors of one object given as YAML, for the negative cases. */
+    static List<String> errors(String yaml) throws Exception {
+        return errors("test", Repository.YAML.readTree(yaml));
+    }
+
+    /** The errors of an object of this kind named floe, its other fields given as YAML. */
+    static List<String> errorsOfFloe(String apiVersion, String kind, String fields) throws Exception {
+        return errors("apiVersion: " + apiVersion + "\nkind: " + kind + "\nmetadata: {name: floe}\n" + fields);
+    }
+
     @Test
     void everyFileIsReadStrictly() {
         Set<String> kinds = new HashSet<>();
@@ -140,48 +150,33 @@ class StrictManifestsTest {
         assertThat(errors("test", deployment)).singleElement().asString()
                 .contains("readinesProbe").contains("containers");
 
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: apps/v1
-                kind: Deployment
-                metadata: {name: floe}
+        assertThat(errorsOfFloe("apps/v1", "Deployment", """
                 spec: {replicas: "two"}
-                """))).singleElement().asString().contains("replicas");
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: serving.knative.dev/v1
-                kind: Service
-                metadata: {name: floe}
+                """)).singleElement().asString().contains("replicas");
+        assertThat(errorsOfFloe("serving.knative.dev/v1", "Service", """
                 spec:
                   template:
                     spec:
                       containerConcurency: 10
                       containers: [{image: floe}]
-                """))).anyMatch(e -> e.contains("containerConcurency"));
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: eventing.knative.dev/v1
-                kind: Trigger
-                metadata: {name: floe}
+                """)).anyMatch(e -> e.contains("containerConcurency"));
+        assertThat(errorsOfFloe("eventing.knative.dev/v1", "Trigger", """
                 spec:
                   broker: default
                   subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: floe}}
                   delivery: {retries: 3}
-                """))).singleElement().asString().contains("retries");
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: camel.apache.org/v1
-                kind: Integration
-                metadata: {name: floe}
+                """)).singleElement().asString().contains("retries");
+        assertThat(errorsOfFloe("camel.apache.org/v1", "Integration", """
                 spec:
                   traits:
                     mount: {config: ["secret:floe-catalog"]}
-                """))).singleElement().asString().contains("config");
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: camel.apache.org/v1
-                kind: Pipe
-                metadata: {name: floe}
+                """)).singleElement().asString().contains("config");
+        assertThat(errorsOfFloe("camel.apache.org/v1", "Pipe", """
                 spec:
                   source: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
                   sink: {ref: {apiVersion: camel.apache.org/v1, kind: Kamelet, name: iceberg-sink}, propertes: {}}
-                """))).singleElement().asString().contains("propertes");
-        assertThat(errors("test", Repository.YAML.readTree("""
+                """)).singleElement().asString().contains("propertes");
+        assertThat(errors("""
                 apiVersion: camel.apache.org/v1
                 kind: Pipe
                 metadata:
@@ -192,27 +187,21 @@ class StrictManifestsTest {
                 spec:
                   source: {ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: default}}
                   sink: {ref: {apiVersion: camel.apache.org/v1, kind: Kamelet, name: iceberg-sink}}
-                """))).singleElement().asString().contains("trait mount has no property config");
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: keda.sh/v1alpha1
-                kind: ScaledObject
-                metadata: {name: floe}
+                """)).singleElement().asString().contains("trait mount has no property config");
+        assertThat(errorsOfFloe("keda.sh/v1alpha1", "ScaledObject", """
                 spec:
                   scaleTargetRef: {name: floe}
                   minReplicas: 0
                   triggers: [{type: kafka, metadata: {lagThreshold: 10000, consumergroup: floe}}]
-                """))).anyMatch(e -> e.contains("minReplicas")).anyMatch(e -> e.contains("lagThreshold"))
+                """)).anyMatch(e -> e.contains("minReplicas")).anyMatch(e -> e.contains("lagThreshold"))
                 .anyMatch(e -> e.contains("consumergroup"));
-        assertThat(errors("test", Repository.YAML.readTree("""
+        assertThat(errors("""
                 apiVersion: kustomize.config.k8s.io/v1beta1
                 kind: Kustomization
                 resource: [../../base]
-                """))).singleElement().asString().contains("resource");
-        assertThat(errors("test", Repository.YAML.readTree("""
-                apiVersion: keda.sh/v1alpha2
-                kind: ScaledObject
-                metadata: {name: floe}
-                """))).singleElement().asString().contains("neither a model nor a schema");
+                """)).singleElement().asString().contains("resource");
+        assertThat(errorsOfFloe("keda.sh/v1alpha2", "ScaledObject", "")).singleElement().asString()
+                .contains("neither a model nor a schema");
     }
 
     @Test
