@@ -43,10 +43,22 @@ class KafkaCloudEventReaderFuzzTest {
             UnsupportedFormatException.class, IncompatibleSchemaException.class, UnroutableEventException.class,
             OversizedRecordException.class);
 
-    private static final DefaultCamelContext CAMEL = new DefaultCamelContext();
+    private static final DefaultCamelContext CAMEL = camel();
     private static final KafkaHeaderAllowList ALLOW_LIST = new KafkaHeaderAllowList();
 
     private final KafkaCloudEventReader reader = reader();
+
+    /**
+     * Camel looks for its context plugins (floe-routes-beans ships one) in the application class loader, the thread's
+     * by default. KafkaFuzzIT loads this class under Quarkus, whose thread loader is another: pinned to this class's
+     * own, the plugin found is one of this class's Camel.
+     */
+    private static DefaultCamelContext camel() {
+        DefaultCamelContext camel = new DefaultCamelContext(false);
+        camel.setApplicationContextClassLoader(KafkaCloudEventReaderFuzzTest.class.getClassLoader());
+        camel.build();
+        return camel;
+    }
 
     private static KafkaCloudEventReader reader() {
         KafkaCloudEventReader reader = new KafkaCloudEventReader();
