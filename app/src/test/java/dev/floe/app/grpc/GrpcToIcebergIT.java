@@ -43,6 +43,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.iceberg.catalog.Catalog;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,8 @@ class GrpcToIcebergIT {
 
     @Inject
     Catalog catalog;
+    @ConfigProperty(name = "floe.data-dir")
+    String dataDir;
 
     @BeforeAll
     static void connect() {
@@ -331,6 +334,23 @@ class GrpcToIcebergIT {
         assertThat(code(() -> publish(event(id).build(), GrpcResource.SENDER_TOKEN,
                 CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.MILLISECONDS))))
                 .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        publish(event(id).build());
+        assertThat(rows(id)).hasSize(1);
+    }
+
+    @Test
+    void aFailedCommitIsUnavailableAndWritesNothingThenRecovers() throws Exception {
+        publish(event("warm-" + UUID.randomUUID()).build());
+        String id = "outage-" + UUID.randomUUID();
+        // another process's exclusive transaction on the catalog's database: every commit fails for real
+        String url = "jdbc:sqlite:" + java.nio.file.Path.of(dataDir, "catalog.db").toAbsolutePath();
+        try (java.sql.Connection lock = java.sql.DriverManager.getConnection(url);
+                java.sql.Statement st = lock.createStatement()) {
+            st.execute("BEGIN EXCLUSIVE");
+            assertThat(code(() -> publish(event(id).build()))).isEqualTo(Status.Code.UNAVAILABLE);
+            st.execute("ROLLBACK");
+        }
+        assertThat(rows(id)).isEmpty();
         publish(event(id).build());
         assertThat(rows(id)).hasSize(1);
     }
