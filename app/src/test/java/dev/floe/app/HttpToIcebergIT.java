@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.Timestamp;
+import io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.iceberg.catalog.Catalog;
@@ -146,6 +151,80 @@ class HttpToIcebergIT {
         assertThat(row(prefix + "-2").getField("data_bytes"))
                 .isEqualTo(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
         assertThat(row(prefix + "-3").getField("data_bytes")).isEqualTo(ByteBuffer.wrap(new byte[]{0, 1, 2}));
+    }
+
+    static io.cloudevents.v1.proto.CloudEvent.Builder protobuf(String id) {
+        return io.cloudevents.v1.proto.CloudEvent.newBuilder().setSpecVersion("1.0").setId(id)
+                .setSource("/tests/protobuf").setType("dev.floe.proto");
+    }
+
+    static CloudEventAttributeValue ceString(String value) {
+        return CloudEventAttributeValue.newBuilder().setCeString(value).build();
+    }
+
+    @Test
+    void protobufStructuredModeBecomesARowLikeJson() throws Exception {
+        String id = "pb-" + UUID.randomUUID();
+        byte[] event = protobuf(id)
+                .putAttributes("subject", ceString("order-8"))
+                .putAttributes("time", CloudEventAttributeValue.newBuilder()
+                        .setCeTimestamp(Timestamp.newBuilder().setSeconds(1_767_225_600L)).build())
+                .putAttributes("datacontenttype", ceString("application/json"))
+                .putAttributes("comexampleothervalue", CloudEventAttributeValue.newBuilder().setCeInteger(5).build())
+                .setTextData("{\"amount\":12.5}")
+                .build().toByteArray();
+        HttpResponse<String> response = post(HttpRequest.newBuilder()
+                .header("Content-Type", "application/cloudevents+protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(event)));
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        Record row = row(id);
+        assertThat(row.getField("source")).isEqualTo("/tests/protobuf");
+        assertThat(row.getField("specversion")).isEqualTo("1.0");
+        assertThat(row.getField("type")).isEqualTo("dev.floe.proto");
+        assertThat(row.getField("subject")).isEqualTo("order-8");
+        assertThat(row.getField("time")).isEqualTo(OffsetDateTime.parse("2026-01-01T00:00:00Z"));
+        assertThat(row.getField("datacontenttype")).isEqualTo("application/json");
+        assertThat(row.getField("extensions")).isEqualTo(Map.of("comexampleothervalue", "5"));
+        assertThat(row.getField("data")).isEqualTo("{\"amount\":12.5}");
+        assertThat(row.getField("data_bytes")).isNull();
+    }
+
+    @Test
+    void protobufBatchWritesEveryKindOfData() throws Exception {
+        String prefix = "pbb-" + UUID.randomUUID();
+        Any proto = Any.pack(Timestamp.newBuilder().setSeconds(7).build());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        CodedOutputStream out = CodedOutputStream.newInstance(body);
+        out.writeMessage(1, protobuf(prefix + "-1").putAttributes("datacontenttype", ceString("text/plain"))
+                .setTextData("hello").build());
+        out.writeMessage(1, protobuf(prefix + "-2").setBinaryData(ByteString.copyFrom(new byte[]{0, 1, 2})).build());
+        out.writeMessage(1, protobuf(prefix + "-3").setProtoData(proto).build());
+        out.flush();
+        HttpResponse<String> response = post(HttpRequest.newBuilder()
+                .header("Content-Type", "application/cloudevents-batch+protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        assertThat(rows(prefix)).hasSize(3);
+        assertThat(row(prefix + "-1").getField("data_bytes"))
+                .isEqualTo(ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(row(prefix + "-2").getField("data_bytes")).isEqualTo(ByteBuffer.wrap(new byte[]{0, 1, 2}));
+        assertThat(row(prefix + "-3").getField("data")).isNull();
+        assertThat(row(prefix + "-3").getField("data_bytes")).isEqualTo(ByteBuffer.wrap(proto.toByteArray()));
+    }
+
+    @Test
+    void anInvalidProtobufEventIsA400NamingEachViolation() throws Exception {
+        String id = "pbx-" + UUID.randomUUID();
+        byte[] event = io.cloudevents.v1.proto.CloudEvent.newBuilder().setId(id).setSource("/s")
+                .putAttributes("time", ceString("yesterday")).build().toByteArray();
+        HttpResponse<String> response = post(HttpRequest.newBuilder()
+                .header("Content-Type", "application/cloudevents+protobuf")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(event)));
+        Problems.assertProblem(response, 400, "\"attribute\":\"specversion\"", "\"attribute\":\"type\"",
+                "\"attribute\":\"time\"");
+        Problems.assertNothingWritten(catalog, id);
     }
 
     @Test

@@ -296,6 +296,29 @@ public interface FloeConfig {
 
     Amqp amqp();
 
+    Grpc grpc();
+
+    /**
+     * The gRPC source (routes/grpc-to-iceberg.yaml, which reads these); see README "gRPC". Its callers authenticate as
+     * HTTP's do ({@code floe.http.auth.*}).
+     */
+    interface Grpc {
+
+        /** Off by default: the embedded default starts with HTTP only. */
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        @WithDefault("50051")
+        int port();
+
+        /** One request (an event, a batch, or one event of a stream), in bytes; RESOURCE_EXHAUSTED past it. */
+        @WithDefault("1048576")
+        int maxMessageSize();
+    }
+
     /** The AMQP 1.0 source (routes/amqp-to-iceberg.yaml); see README "AMQP". */
     interface Amqp {
 

@@ -66,7 +66,7 @@ class HttpCloudEventReaderTest {
     @Test
     void formatsAndMethods() {
         assertThat(read(exchange("[]", "Content-Type", "application/cloudevents-batch+json"))).isEmpty();
-        assertThatThrownBy(() -> read(exchange("x", "Content-Type", "application/cloudevents+protobuf")))
+        assertThatThrownBy(() -> read(exchange("x", "Content-Type", "application/cloudevents+avro")))
                 .isInstanceOf(UnsupportedFormatException.class);
         assertThatThrownBy(() -> read(exchange("x"))).isInstanceOf(UnsupportedFormatException.class);
         Exchange put = exchange("x", "ce-specversion", "1.0");

@@ -10,6 +10,9 @@ import dev.floe.app.batch.Admission;
 import dev.floe.app.batch.AwaitCommit;
 import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.app.catalog.CatalogProducer;
+import dev.floe.app.grpc.CloudEventGrpcService;
+import dev.floe.app.grpc.GrpcCloudEventReader;
+import dev.floe.app.grpc.GrpcStatusResponder;
 import dev.floe.app.http.HttpCloudEventReader;
 import dev.floe.app.http.HttpHeaderAllowList;
 import dev.floe.app.http.HttpProblemResponder;
@@ -46,7 +49,8 @@ public class RouteBeansPlugin implements ContextServicePlugin {
     static final List<Class<?>> ROUTE_BEANS = List.of(HttpHeaderAllowList.class, IngestPipeline.class,
             HttpProblemResponder.class, IngestAuthentication.class, HttpCloudEventReader.class, TableRouter.class,
             EventAuthorization.class, TableCheck.class, Admission.class, TableBatchStep.class,
-            EventBatchAggregation.class, AwaitCommit.class);
+            EventBatchAggregation.class, AwaitCommit.class, CloudEventGrpcService.class, GrpcCloudEventReader.class,
+            GrpcStatusResponder.class);
 
     @Override
     public void load(CamelContext camel) {

@@ -8,13 +8,15 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Reads the CloudEvents of a Camel message in any mode: already-canonical events, structured or batched JSON, or binary
- * mode with the given binding's attribute headers.
+ * Reads the CloudEvents of a Camel message in any mode: already-canonical events, structured or batched JSON or
+ * Protobuf, or binary mode with the given binding's attribute headers.
  */
 public final class CloudEventMessages {
 
     public static final String STRUCTURED = "application/cloudevents+json";
     public static final String BATCH = "application/cloudevents-batch+json";
+    public static final String STRUCTURED_PROTOBUF = "application/cloudevents+protobuf";
+    public static final String BATCH_PROTOBUF = "application/cloudevents-batch+protobuf";
 
     private CloudEventMessages() {
     }
@@ -48,23 +50,35 @@ public final class CloudEventMessages {
             return List.of(JsonEventReader.readEvent(bytes, limits));
         }
         if (mediaType.equals(BATCH)) {
-            if (!binding.batchedMode()) {
-                throw new UnsupportedFormatException("batched mode is not part of the CloudEvents " + binding.protocol()
-                        + " protocol binding: send one event per message");
-            }
+            requireBatchedMode(binding);
             requireUtf8(contentType);
             return JsonEventReader.readBatch(bytes, limits);
         }
+        if (mediaType.equals(STRUCTURED_PROTOBUF)) {
+            return List.of(ProtobufEventReader.readEvent(bytes, limits));
+        }
+        if (mediaType.equals(BATCH_PROTOBUF)) {
+            requireBatchedMode(binding);
+            return ProtobufEventReader.readBatch(bytes, limits);
+        }
         if (mediaType.startsWith("application/cloudevents")) {
             throw new UnsupportedFormatException("event format '" + mediaType + "' is not supported: send " + STRUCTURED
-                    + ", " + BATCH + " or binary mode");
+                    + ", " + STRUCTURED_PROTOBUF + (binding.batchedMode() ? ", " + BATCH + ", " + BATCH_PROTOBUF : "")
+                    + " or binary mode");
         }
         if (BinaryModeReader.hasAttributes(message.getHeaders(), binding)) {
             return List.of(BinaryModeReader.read(message.getHeaders(), binding, contentType, bytes, limits));
         }
         throw new UnsupportedFormatException("not a CloudEvent: send binary mode (" + binding.prefixes().get(0)
                 + "specversion, id, source and type) or content type " + STRUCTURED + " or "
-                + BATCH);
+                + STRUCTURED_PROTOBUF + (binding.batchedMode() ? " (or their batches)" : ""));
+    }
+
+    private static void requireBatchedMode(BinaryModeReader.Binding binding) {
+        if (!binding.batchedMode()) {
+            throw new UnsupportedFormatException("batched mode is not part of the CloudEvents " + binding.protocol()
+                    + " protocol binding: send one event per message");
+        }
     }
 
     private static String contentType(Message message) {

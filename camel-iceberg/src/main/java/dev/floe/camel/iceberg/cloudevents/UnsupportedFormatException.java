@@ -1,7 +1,7 @@
 package dev.floe.camel.iceberg.cloudevents;
 
 /**
- * The message is in a format Floe does not read (an event format other than JSON, or no CloudEvent at all).
+ * The message is in a format Floe does not read (an event format other than JSON and Protobuf, or no CloudEvent at all).
  */
 public class UnsupportedFormatException extends RuntimeException {
 

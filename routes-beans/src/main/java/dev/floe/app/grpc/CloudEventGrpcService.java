@@ -1,0 +1,253 @@
+package dev.floe.app.grpc;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.google.protobuf.Empty;
+import dev.floe.camel.iceberg.IcebergConstants;
+import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
+import io.grpc.BindableService;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.grpc.GrpcConsumer;
+import org.apache.camel.component.grpc.server.BindableServiceFactory;
+
+/**
+ * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), which camel-grpc serves in place of a
+ * generated one: it looks this factory up by the name {@code grpcBindableServiceFactory}. Each call's events become one
+ * exchange of routes/grpc-to-iceberg.yaml, with the Protobuf event format's media type, so the shared reader checks
+ * them; the call is answered when that exchange ends, after the commit holding its events, or with the status
+ * {@link GrpcStatusResponder} chose.
+ * <p>
+ * Requests are taken as bytes: the reader decodes them and names every violation, which a generated stub's parser
+ * would not.
+ */
+@ApplicationScoped
+@Named("grpcBindableServiceFactory")
+public class CloudEventGrpcService implements BindableServiceFactory {
+
+    public static final String SERVICE = "floe.v1.CloudEventService";
+    /** Events of one stream in the route at once; more are read as earlier ones are answered. */
+    static final int STREAM_WINDOW = 256;
+
+    static final Metadata.Key<String> SNAPSHOT_ID = Metadata.Key.of("floe-snapshot-id",
+            Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> AUTHORIZATION_VALUE = Context.key("floe-authorization");
+    private static final Context.Key<AtomicReference<String>> SNAPSHOT_VALUE = Context.key("floe-snapshot-id");
+
+    /** The request as it came, held to the maximum message size by grpc-java; declared before the methods use it. */
+    static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    public static final MethodDescriptor<byte[], Empty> PUBLISH = method("Publish", MethodDescriptor.MethodType.UNARY);
+    public static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = method("PublishBatch",
+            MethodDescriptor.MethodType.UNARY);
+    public static final MethodDescriptor<byte[], Empty> PUBLISH_STREAM = method("PublishStream",
+            MethodDescriptor.MethodType.CLIENT_STREAMING);
+
+    private static MethodDescriptor<byte[], Empty> method(String name, MethodDescriptor.MethodType type) {
+        return MethodDescriptor.<byte[], Empty>newBuilder()
+                .setType(type)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
+                .setRequestMarshaller(BYTES)
+                .setResponseMarshaller(ProtoUtils.marshaller(Empty.getDefaultInstance()))
+                .build();
+    }
+
+    @Override
+    public BindableService createBindableService(GrpcConsumer consumer) {
+        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+                .addMethod(PUBLISH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
+                        CloudEventMessages.STRUCTURED_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
+                .addMethod(PUBLISH_BATCH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
+                        CloudEventMessages.BATCH_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
+                .addMethod(PUBLISH_STREAM, ServerCalls.asyncClientStreamingCall(
+                        response -> new EventStream(consumer, (ServerCallStreamObserver<Empty>) response)))
+                .build();
+        ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, new CallMetadata());
+        return () -> intercepted;
+    }
+
+    private static void publish(GrpcConsumer consumer, byte[] body, String format,
+            ServerCallStreamObserver<Empty> response) {
+        // a cancelled call (its deadline passed, or the client left) still commits its events: a retry is deduplicated
+        response.setOnCancelHandler(() -> {
+        });
+        send(consumer, body, format, status -> {
+            if (response.isCancelled()) {
+                return;
+            }
+            if (status != null) {
+                response.onError(status);
+            } else {
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            }
+        });
+    }
+
+    /** How an exchange ended: null when its events were committed, else the status to answer. */
+    interface Outcome {
+
+        void ended(StatusRuntimeException status);
+    }
+
+    /** Runs the body through the route, asynchronously: the outcome comes once the exchange has ended. */
+    static void send(GrpcConsumer consumer, byte[] body, String format, Outcome outcome) {
+        Context call = Context.current();
+        if (call.getDeadline() != null && call.getDeadline().isExpired()) {
+            outcome.ended(
+                    Status.DEADLINE_EXCEEDED.withDescription("the deadline passed before the events were admitted")
+                            .asRuntimeException());
+            return;
+        }
+        Exchange exchange = consumer.createExchange(false);
+        exchange.getIn().setBody(body);
+        exchange.getIn().setHeader(Exchange.CONTENT_TYPE, format);
+        String authorization = AUTHORIZATION_VALUE.get(call);
+        if (authorization != null) {
+            exchange.getIn().setHeader("Authorization", authorization);
+        }
+        AtomicReference<String> snapshot = SNAPSHOT_VALUE.get(call);
+        consumer.getAsyncProcessor().process(exchange, doneSync -> {
+            StatusRuntimeException status = GrpcStatusResponder.statusOf(exchange);
+            Object snapshotId = exchange.getMessage().getHeader(IcebergConstants.SNAPSHOT_ID);
+            if (status == null && snapshot != null && snapshotId != null) {
+                snapshot.set(snapshotId.toString());
+            }
+            consumer.releaseExchange(exchange, false);
+            outcome.ended(status);
+        });
+    }
+
+    /**
+     * A client stream: each event is one exchange, at most {@link #STREAM_WINDOW} in the route at once. The call is
+     * answered once the client has half-closed and every event has committed, or at the first failure (events before
+     * it may be committed: a retry of the stream is deduplicated).
+     */
+    static final class EventStream implements StreamObserver<byte[]> {
+
+        private final GrpcConsumer consumer;
+        private final ServerCallStreamObserver<Empty> response;
+        private int pending;
+        private boolean halfClosed;
+        private boolean answered;
+
+        EventStream(GrpcConsumer consumer, ServerCallStreamObserver<Empty> response) {
+            this.consumer = consumer;
+            this.response = response;
+            response.setOnCancelHandler(() -> {
+            });
+            response.disableAutoRequest();
+            response.request(STREAM_WINDOW);
+        }
+
+        @Override
+        public void onNext(byte[] event) {
+            synchronized (this) {
+                if (answered) {
+                    return;
+                }
+                pending++;
+            }
+            send(consumer, event, CloudEventMessages.STRUCTURED_PROTOBUF, this::ended);
+        }
+
+        // synchronized as a whole: grpc-java's observer takes one caller at a time, and exchanges end on many threads
+        private synchronized void ended(StatusRuntimeException status) {
+            pending--;
+            if (answered || response.isCancelled()) {
+                return;
+            }
+            if (status != null) {
+                answered = true;
+                response.onError(status);
+            } else if (halfClosed && pending == 0) {
+                answered = true;
+                response.onNext(Empty.getDefaultInstance());
+                response.onCompleted();
+            } else {
+                response.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            // the client cancelled: events already in the route still commit, as for a unary call
+        }
+
+        @Override
+        public synchronized void onCompleted() {
+            halfClosed = true;
+            if (answered || pending > 0) {
+                return;
+            }
+            answered = true;
+            response.onNext(Empty.getDefaultInstance());
+            response.onCompleted();
+        }
+    }
+
+    /**
+     * Hands the call's Authorization metadata to the route (ingestAuthentication reads it as over HTTP), and puts the
+     * committed snapshot's id in the response headers as {@code floe-snapshot-id}.
+     */
+    static final class CallMetadata implements ServerInterceptor {
+
+        @Override
+        public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                ServerCallHandler<Q, R> next) {
+            AtomicReference<String> snapshot = new AtomicReference<>();
+            Context context = Context.current().withValues(AUTHORIZATION_VALUE, headers.get(AUTHORIZATION),
+                    SNAPSHOT_VALUE, snapshot);
+            ServerCall<Q, R> withSnapshot = new SimpleForwardingServerCall<>(call) {
+
+                @Override
+                public void sendHeaders(Metadata responseHeaders) {
+                    String id = snapshot.get();
+                    if (id != null) {
+                        responseHeaders.put(SNAPSHOT_ID, id);
+                    }
+                    super.sendHeaders(responseHeaders);
+                }
+            };
+            return Contexts.interceptCall(context, withSnapshot, headers, next);
+        }
+    }
+}
