@@ -3,11 +3,8 @@ package dev.floe.app.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -70,8 +67,8 @@ class GrpcToIcebergIT {
     /** The client's view of the service: what a stub generated from the service's .proto would hold. */
     static final MethodDescriptor<CloudEvent, Empty> PUBLISH = client("Publish", MethodDescriptor.MethodType.UNARY,
             ProtoUtils.marshaller(CloudEvent.getDefaultInstance()));
-    static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = client("PublishBatch",
-            MethodDescriptor.MethodType.UNARY, new RawBytes());
+    /** A batch is sent as the bytes of a CloudEventBatch, as the service reads it. */
+    static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = CloudEventGrpcService.PUBLISH_BATCH;
     static final MethodDescriptor<CloudEvent, Empty> PUBLISH_STREAM = client("PublishStream",
             MethodDescriptor.MethodType.CLIENT_STREAMING, ProtoUtils.marshaller(CloudEvent.getDefaultInstance()));
 
@@ -81,23 +78,6 @@ class GrpcToIcebergIT {
                 .setFullMethodName(MethodDescriptor.generateFullMethodName("floe.v1.CloudEventService", name))
                 .setRequestMarshaller(request)
                 .setResponseMarshaller(ProtoUtils.marshaller(Empty.getDefaultInstance())).build();
-    }
-
-    static final class RawBytes implements MethodDescriptor.Marshaller<byte[]> {
-
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 
     static ManagedChannel channel;
