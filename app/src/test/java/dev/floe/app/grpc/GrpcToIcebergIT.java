@@ -295,6 +295,9 @@ class GrpcToIcebergIT {
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(code(() -> publish(event(id + "-stranger").build(), GrpcResource.STRANGER_TOKEN, options)))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
+        // over floe.limits.max-attribute-bytes (2048): refused by the reader, as HTTP refuses it with a 413
+        assertThat(code(() -> publish(event(id + "-long").putAttributes("subject", string("s".repeat(3000))).build())))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         // over floe.grpc.max-message-size (1 MiB): refused by the server before the route sees it
         byte[] huge = batch(
                 List.of(event(id + "-huge").setBinaryData(ByteString.copyFrom(new byte[1_100_000])).build()));

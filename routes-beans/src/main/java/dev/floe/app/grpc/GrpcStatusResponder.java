@@ -3,15 +3,8 @@ package dev.floe.app.grpc;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import dev.floe.app.FloeMetrics;
-import dev.floe.app.batch.BatchFailedException;
-import dev.floe.app.batch.TooManyPendingException;
-import dev.floe.app.routing.UnroutableEventException;
-import dev.floe.app.security.AuthenticationUnavailableException;
-import dev.floe.app.security.ForbiddenEventException;
-import dev.floe.app.security.UnauthenticatedException;
-import dev.floe.camel.iceberg.IncompatibleSchemaException;
+import dev.floe.app.Rejection;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
-import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Turns a failed gRPC exchange into the status its call is answered with, as {@code HttpProblemResponder} does for
  * HTTP: INVALID_ARGUMENT for an invalid event (every violation listed in a {@code google.rpc.BadRequest} detail),
  * UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION for an unroutable event or one that does not fit its table,
- * RESOURCE_EXHAUSTED past the memory budget, UNAVAILABLE when the commit failed (retry), INTERNAL for anything else.
+ * RESOURCE_EXHAUSTED past a size limit or the memory budget, UNAVAILABLE when the commit failed (retry), INTERNAL for anything else.
  */
 @ApplicationScoped
 @Named("grpcStatusResponder")
@@ -72,46 +65,32 @@ public class GrpcStatusResponder implements Processor {
     }
 
     static Answer answer(Throwable error) {
+        Rejection rejection = Rejection.of(error);
+        Code code = code(rejection);
+        com.google.rpc.Status.Builder detail = com.google.rpc.Status.newBuilder().setCode(code.getNumber())
+                .setMessage(rejection.detail(error));
         if (error instanceof InvalidCloudEventException invalid) {
             BadRequest.Builder violations = BadRequest.newBuilder();
             invalid.violations().forEach(v -> violations.addFieldViolations(
                     BadRequest.FieldViolation.newBuilder().setField(v.attribute()).setDescription(v.reason())));
-            return new Answer(Code.INVALID_ARGUMENT, "invalid", com.google.rpc.Status.newBuilder()
-                    .setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(invalid.getMessage())
-                    .addDetails(com.google.protobuf.Any.pack(violations.build())).build());
+            detail.addDetails(com.google.protobuf.Any.pack(violations.build()));
         }
-        if (error instanceof UnsupportedFormatException) {
-            return simple(Code.INVALID_ARGUMENT, "unsupported-format", error.getMessage());
-        }
-        if (error instanceof UnauthenticatedException) {
-            return simple(Code.UNAUTHENTICATED, "unauthenticated", error.getMessage());
-        }
-        if (error instanceof ForbiddenEventException) {
-            return simple(Code.PERMISSION_DENIED, "forbidden", error.getMessage());
-        }
-        if (error instanceof AuthenticationUnavailableException) {
-            return simple(Code.UNAVAILABLE, "authentication-unavailable",
-                    "the bearer token cannot be checked now (the issuer's keys are unavailable); retry");
-        }
-        if (error instanceof UnroutableEventException) {
-            return simple(Code.FAILED_PRECONDITION, "unroutable", error.getMessage());
-        }
-        if (error instanceof IncompatibleSchemaException) {
-            return simple(Code.FAILED_PRECONDITION, "incompatible-schema", error.getMessage());
-        }
-        if (error instanceof TooManyPendingException) {
-            return simple(Code.RESOURCE_EXHAUSTED, "too-many-pending", error.getMessage());
-        }
-        if (error instanceof BatchFailedException) {
-            return simple(Code.UNAVAILABLE, "commit-failed",
-                    "the events were not stored because the table commit failed; send them again");
-        }
-        return simple(Code.INTERNAL, "internal", "an unexpected error occurred; nothing from this call was stored");
+        return new Answer(code, rejection.reason(), detail.build());
     }
 
-    private static Answer simple(Code code, String reason, String message) {
-        return new Answer(code, reason,
-                com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(String.valueOf(message))
-                        .build());
+    /** The gRPC status code of a refusal. */
+    public static Code code(Rejection rejection) {
+        return switch (rejection) {
+            case INVALID, UNSUPPORTED_FORMAT -> Code.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
+            case FORBIDDEN -> Code.PERMISSION_DENIED;
+            case UNROUTABLE, INCOMPATIBLE_SCHEMA -> Code.FAILED_PRECONDITION;
+            // over a size limit, as over the memory budget: a resource the sender must use less of (HTTP: 413, 429)
+            case LIMIT, TOO_MANY_PENDING -> Code.RESOURCE_EXHAUSTED;
+            case AUTHENTICATION_UNAVAILABLE, COMMIT_FAILED -> Code.UNAVAILABLE;
+            // HTTP only; a gRPC call always names its method
+            case METHOD -> Code.UNIMPLEMENTED;
+            case INTERNAL -> Code.INTERNAL;
+        };
     }
 }

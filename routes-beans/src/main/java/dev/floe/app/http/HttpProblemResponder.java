@@ -9,16 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
-import dev.floe.app.batch.BatchFailedException;
-import dev.floe.app.batch.TooManyPendingException;
-import dev.floe.app.routing.UnroutableEventException;
-import dev.floe.app.security.AuthenticationUnavailableException;
-import dev.floe.app.security.ForbiddenEventException;
+import dev.floe.app.Rejection;
 import dev.floe.app.security.UnauthenticatedException;
-import dev.floe.camel.iceberg.IncompatibleSchemaException;
-import dev.floe.camel.iceberg.cloudevents.EventLimitExceededException;
 import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
-import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -39,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public class HttpProblemResponder implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpProblemResponder.class);
+    private static final Map<Integer, String> TITLES = Map.of(400, "Invalid CloudEvent", 401, "Unauthorized", 403,
+            "Forbidden", 405, "Method Not Allowed", 413, "Content Too Large", 415, "Unsupported Media Type", 422,
+            "Unprocessable Content", 429, "Too Many Requests", 500, "Internal Server Error", 503,
+            "Service Unavailable");
 
     @Inject
     ObjectMapper json;
@@ -50,80 +47,53 @@ public class HttpProblemResponder implements Processor {
     @Override
     public void process(Exchange exchange) throws JsonProcessingException {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Map<String, Object> problem = new LinkedHashMap<>();
+        Rejection rejection = Rejection.of(error);
         Message out = exchange.getMessage();
         out.removeHeaders("*");
-        int status;
-        String reason;
+        int status = status(rejection);
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("title", TITLES.get(status));
+        problem.put("detail", rejection.detail(error));
         if (error instanceof InvalidCloudEventException invalid) {
-            // over a configured cap: the sender must send less, not something else (README "Limits")
-            boolean tooLarge = invalid instanceof EventLimitExceededException;
-            status = tooLarge ? 413 : 400;
-            reason = tooLarge ? "limit" : "invalid";
-            problem.put("title", tooLarge ? "Content Too Large" : "Invalid CloudEvent");
-            problem.put("detail", invalid.getMessage());
             List<Map<String, String>> errors = invalid.violations().stream()
                     .map(v -> Map.of("attribute", v.attribute(), "reason", v.reason())).toList();
             problem.put("errors", errors);
-        } else if (error instanceof UnauthenticatedException unauthenticated) {
-            status = 401;
-            reason = "unauthenticated";
-            problem.put("title", "Unauthorized");
-            problem.put("detail", unauthenticated.getMessage());
+        }
+        if (error instanceof UnauthenticatedException unauthenticated) {
             out.setHeader("WWW-Authenticate", unauthenticated.challenge());
-        } else if (error instanceof ForbiddenEventException) {
-            status = 403;
-            reason = "forbidden";
-            problem.put("title", "Forbidden");
-            problem.put("detail", error.getMessage());
-        } else if (error instanceof AuthenticationUnavailableException) {
-            status = 503;
-            reason = "authentication-unavailable";
-            problem.put("title", "Service Unavailable");
-            problem.put("detail", "the bearer token cannot be checked now (the issuer's keys are unavailable); retry");
-            out.setHeader("Retry-After", config.retryAfterSeconds());
-            LOG.warn("Answered 503: {}", error.getMessage());
-        } else if (error instanceof UnroutableEventException || error instanceof IncompatibleSchemaException) {
-            status = 422;
-            reason = error instanceof UnroutableEventException ? "unroutable" : "incompatible-schema";
-            problem.put("title", "Unprocessable Content");
-            problem.put("detail", error.getMessage());
-        } else if (error instanceof UnsupportedFormatException) {
-            status = 415;
-            reason = "unsupported-format";
-            problem.put("title", "Unsupported Media Type");
-            problem.put("detail", error.getMessage());
-        } else if (error instanceof MethodNotAllowedException) {
-            status = 405;
-            reason = "method";
-            problem.put("title", "Method Not Allowed");
-            problem.put("detail", error.getMessage());
+        }
+        if (rejection == Rejection.METHOD) {
             out.setHeader("Allow", "POST, OPTIONS");
-        } else if (error instanceof TooManyPendingException) {
-            status = 429;
-            reason = "too-many-pending";
-            problem.put("title", "Too Many Requests");
-            problem.put("detail", error.getMessage());
+        }
+        if (status == 429 || status == 503) {
             out.setHeader("Retry-After", config.retryAfterSeconds());
-        } else if (error instanceof BatchFailedException) {
-            status = 503;
-            reason = "commit-failed";
-            problem.put("title", "Service Unavailable");
-            problem.put("detail", "the events were not stored because the table commit failed; send them again");
-            out.setHeader("Retry-After", config.retryAfterSeconds());
-            LOG.warn("Answered 503: {}", error.getMessage());
-        } else {
-            status = 500;
-            reason = "internal";
-            problem.put("title", "Internal Server Error");
-            problem.put("detail", "an unexpected error occurred; nothing from this request was stored");
+        }
+        if (rejection == Rejection.INTERNAL) {
             LOG.error("Unexpected error on an HTTP request", error);
+        } else if (rejection.serverSide()) {
+            LOG.warn("Answered {}: {}", status, error.getMessage());
         }
         problem.put("type", "about:blank");
         problem.put("status", status);
-        metrics.rejected(exchange.getFromRouteId(), reason);
+        metrics.rejected(exchange.getFromRouteId(), rejection.reason());
         out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         out.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
         out.setBody(json.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The HTTP status of a refusal. */
+    public static int status(Rejection rejection) {
+        return switch (rejection) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case METHOD -> 405;
+            case LIMIT -> 413;
+            case UNSUPPORTED_FORMAT -> 415;
+            case UNROUTABLE, INCOMPATIBLE_SCHEMA -> 422;
+            case TOO_MANY_PENDING -> 429;
+            case INTERNAL -> 500;
+            case AUTHENTICATION_UNAVAILABLE, COMMIT_FAILED -> 503;
+        };
     }
 }

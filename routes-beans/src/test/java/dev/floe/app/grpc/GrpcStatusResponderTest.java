@@ -43,8 +43,9 @@ class GrpcStatusResponderTest {
     void everyRefusalHasItsCode() {
         assertThat(code(new InvalidCloudEventException("type", "required attribute is missing")))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        // over a limit is a resource the sender must use less of, as HTTP's 413 says: not an invalid event
         assertThat(code(new EventLimitExceededException("subject", "too long")))
-                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(code(new UnauthenticatedException("a bearer token is required", false)))
                 .isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(code(new ForbiddenEventException("not yours"))).isEqualTo(Status.Code.PERMISSION_DENIED);
