@@ -53,24 +53,8 @@ public final class LoadClient {
                 return result;
             }));
         }
-        long events = 0;
-        List<Long> all = new ArrayList<>();
-        for (Future<long[]> f : results) {
-            long[] r = f.get();
-            events += r[r.length - 1];
-            for (int i = 0; i < r.length - 1; i++) {
-                all.add(r[i]);
-            }
-        }
         pool.shutdown();
-        all.sort(null);
-        System.out.printf("mode=%s connections=%d events=%d events_per_s=%.0f p50_ms=%.1f p99_ms=%.1f non2xx=%d%n",
-                args[1], connections, events, events / (double) seconds, pct(all, 0.50), pct(all, 0.99),
-                failures.get());
-    }
-
-    private static double pct(List<Long> sorted, double q) {
-        return sorted.isEmpty() ? Double.NaN : sorted.get((int) Math.min(sorted.size() - 1, q * sorted.size())) / 1e6;
+        LoadReport.print(args[1], connections, seconds, results, "non2xx", failures.get());
     }
 
     private static HttpRequest single(URI url, AtomicLong ids) {
