@@ -20,6 +20,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.Record;
+import org.apache.qpid.jms.message.JmsMessage;
+import org.apache.qpid.jms.provider.amqp.message.AmqpJmsMessageFacade;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,8 +108,18 @@ class AmqpProtobufIT {
         for (Message letter : dead.values()) {
             assertThat(letter.getStringProperty("floe_source_queue")).contains(ArtemisResource.QUEUE);
         }
+        // the content-type travels with it: sent back to the queue after a fix, it is read as Protobuf again
+        assertThat(contentType(dead.get("garbage"))).isEqualTo(ProtobufEvents.MEDIA_TYPE);
+        assertThat(contentType(dead.get("invalid"))).isEqualTo(ProtobufEvents.MEDIA_TYPE);
+        assertThat(contentType(dead.get("batch"))).isEqualTo(ProtobufEvents.BATCH_MEDIA_TYPE);
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> ArtemisResource.broker.messageCount(ArtemisResource.QUEUE) == 0);
+    }
+
+    /** The AMQP content-type, which JMS does not show: Qpid JMS' AMQP view does. */
+    private static String contentType(Message m) {
+        Object type = ((AmqpJmsMessageFacade) ((JmsMessage) m).getFacade()).getContentType();
+        return type == null ? null : type.toString();
     }
 
     private static byte[] body(Message m) throws Exception {
