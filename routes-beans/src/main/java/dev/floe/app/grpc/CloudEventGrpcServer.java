@@ -11,6 +11,8 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NegotiationType;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import org.apache.camel.Processor;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.grpc.GrpcAuthType;
@@ -18,9 +20,9 @@ import org.apache.camel.component.grpc.GrpcConfiguration;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
- * The gRPC server of routes/grpc-to-iceberg.yaml: Floe's {@code floe.v1.CloudEventService} and grpc-java's standard
- * health service ({@code grpc.health.v1.Health}, Check and Watch) on one port, built from the endpoint's camel-grpc
- * options.
+ * The gRPC server of routes/grpc-to-iceberg.yaml: Floe's {@code floe.v1.CloudEventService}, grpc-java's standard
+ * health service ({@code grpc.health.v1.Health}, Check and Watch) and server reflection on one port, built from the
+ * endpoint's camel-grpc options.
  * <p>
  * camel-grpc's own consumer cannot carry a second service: {@code GrpcConsumer.initializeServer} adds exactly the one
  * {@code BindableService} its factory returns, a {@code ServerServiceDefinition} holds the methods of one service name
@@ -73,6 +75,9 @@ final class CloudEventGrpcServer extends DefaultConsumer {
                 .forAddress(new InetSocketAddress(configuration.getHost(), configuration.getPort()))
                 .addService(service.bind(this))
                 .addService(health.getHealthService())
+                // server reflection (v1 and the v1alpha most clients still ask first), so grpcurl needs no .proto
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(ProtoReflectionService.newInstance())
                 .maxInboundMessageSize(configuration.getMaxMessageSize())
                 .flowControlWindow(configuration.getFlowControlWindow())
                 .maxConcurrentCallsPerConnection(configuration.getMaxConcurrentCallsPerConnection())

@@ -19,6 +19,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
@@ -87,7 +88,10 @@ public class CloudEventGrpcService {
 
     /** The service, its calls handed to the consumer's route. */
     public ServerServiceDefinition bind(DefaultConsumer consumer) {
-        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+        ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(SERVICE)
+                .setSchemaDescriptor(new CloudEventServiceSchema())
+                .addMethod(PUBLISH).addMethod(PUBLISH_BATCH).addMethod(PUBLISH_STREAM).build();
+        ServerServiceDefinition service = ServerServiceDefinition.builder(descriptor)
                 .addMethod(PUBLISH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
                         CloudEventMessages.STRUCTURED_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
                 .addMethod(PUBLISH_BATCH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
