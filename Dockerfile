@@ -33,8 +33,9 @@ ENV FLOE_ROUTES_DIR=/deployments/routes \
     JAVA_APP_JAR=/deployments/quarkus-run.jar \
     JAVA_OPTS_APPEND="-Djava.util.logging.manager=org.jboss.logmanager.LogManager -XX:GCTimeRatio=19 -XX:MaxHeapFreeRatio=40"
 
-# 8080: CloudEvents over HTTP; 9000: health probes and Prometheus metrics
-EXPOSE 8080 9000
+# 8080: CloudEvents over HTTP; 9000: health probes and Prometheus metrics; 50051: CloudEvents over gRPC, when
+# FLOE_GRPC_ENABLED=true (with its gRPC health service)
+EXPOSE 8080 9000 50051
 VOLUME ["/deployments/data"]
 
 # run-java.sh execs the JVM, so SIGTERM reaches Floe and the batches in memory are committed before it exits

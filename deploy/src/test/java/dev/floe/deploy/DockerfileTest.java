@@ -100,7 +100,10 @@ class DockerfileTest {
         JsonNode deployment = Repository.documents(Repository.K8S.resolve("base/deployment.yaml")).get(0);
         assertThat(deployment.at("/spec/template/spec/containers/0/volumeMounts").toString())
                 .contains("\"mountPath\":\"/deployments/routes\"");
-        assertThat(arguments("EXPOSE")).containsExactly("8080 9000");
+        assertThat(arguments("EXPOSE")).containsExactly("8080 9000 50051");
+        // the gRPC port is the route's default, the one the grpc overlay opens
+        assertThat(Files.readString(Repository.ROOT.resolve("routes/grpc-to-iceberg.yaml")))
+                .contains("{{floe.grpc.port:50051}}");
         // exec form: the JVM gets SIGTERM itself and commits the batches in memory
         assertThat(arguments("ENTRYPOINT")).singleElement().asString().startsWith("[");
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
@@ -156,6 +157,67 @@ class HelmChartTest {
         fileLock.put("FLOE_MAINTENANCE_CLUSTER", "file");
         assertThat(MaintenanceLease.errors(objects.get("Deployment/floe"), List.copyOf(objects.values()), fileLock))
                 .anyMatch(e -> e.contains("FLOE_MAINTENANCE_CLUSTER"));
+    }
+
+    @Test
+    void theGrpcPortServicePortAndProbeRenderOnlyWhenGrpcIsEnabled() throws Exception {
+        Map<String, JsonNode> off = byKind(new Helm(CHART).template().withName("floe").call());
+        JsonNode offContainer = off.get("Deployment/floe").at("/spec/template/spec/containers/0");
+        assertThat(off.get("ConfigMap/floe-config").at("/data/FLOE_GRPC_ENABLED").asText()).isEqualTo("false");
+        assertThat(off.get("ConfigMap/floe-config").at("/data").has("FLOE_GRPC_PORT")).isFalse();
+        assertThat(offContainer.path("ports").findValuesAsText("name")).containsExactly("http", "management");
+        assertThat(offContainer.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(offContainer.toString()).doesNotContain("grpc");
+        assertThat(off.get("Service/floe").at("/spec/ports").findValuesAsText("name"))
+                .containsExactly("http", "management");
+        assertThat(off.get("NetworkPolicy/floe").toString()).doesNotContain("grpc");
+
+        Map<String, JsonNode> on = byKind(new Helm(CHART).template().withName("floe").set("grpc.enabled", "true")
+                .set("grpc.port", "50071").set("grpc.servicePort", "443").call());
+        JsonNode deployment = on.get("Deployment/floe");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        JsonNode config = on.get("ConfigMap/floe-config").path("data");
+        assertThat(config.path("FLOE_GRPC_ENABLED").asText()).isEqualTo("true");
+        assertThat(config.path("FLOE_GRPC_PORT").asText()).isEqualTo("50071");
+        assertThat(container.at("/ports/2/name").asText()).isEqualTo("grpc");
+        assertThat(container.at("/ports/2/containerPort").asInt()).isEqualTo(50071);
+        // Kubernetes' grpc probe of the health service, on the port the route listens on
+        assertThat(container.at("/readinessProbe/grpc/port").asInt()).isEqualTo(50071);
+        assertThat(container.at("/readinessProbe/grpc/service").asText()).isEqualTo("floe.v1.CloudEventService");
+        assertThat(container.at("/readinessProbe").has("httpGet")).isFalse();
+        // a catalog outage (NOT_SERVING) must not restart the pods
+        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("management");
+        assertThat(Workloads.errors("helm grpc", deployment, ManifestsTest.camelShutdownSeconds())).isEmpty();
+        JsonNode servicePort = on.get("Service/floe").at("/spec/ports/2");
+        assertThat(servicePort.path("name").asText()).isEqualTo("grpc");
+        assertThat(servicePort.path("port").asInt()).isEqualTo(443);
+        assertThat(servicePort.path("targetPort").asText()).isEqualTo("grpc");
+        assertThat(servicePort.path("appProtocol").asText()).isEqualTo("kubernetes.io/h2c");
+        JsonNode open = on.get("NetworkPolicy/floe").at("/spec/ingress/0");
+        assertThat(open.has("from")).isFalse();
+        assertThat(open.path("ports").findValuesAsText("port")).containsExactly("http", "grpc");
+
+        // the management port's readiness kept on request
+        JsonNode kept = byKind(new Helm(CHART).template().withName("floe").set("grpc.enabled", "true")
+                .set("grpc.readinessProbe", "false").call()).get("Deployment/floe")
+                .at("/spec/template/spec/containers/0/readinessProbe");
+        assertThat(kept.at("/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(kept.has("grpc")).isFalse();
+    }
+
+    @Test
+    void theChecksCatchAGrpcProbeThatCannotWork() throws Exception {
+        JsonNode deployment = byKind(new Helm(CHART).template().withName("floe").set("grpc.enabled", "true").call())
+                .get("Deployment/floe");
+        ObjectNode container = (ObjectNode) deployment
+                .at("/spec/template/spec/containers/0");
+        ((ObjectNode) container.at("/readinessProbe/grpc")).put("service", "")
+                .put("port", 8080);
+        container.set("livenessProbe", container.path("readinessProbe").deepCopy());
+        assertThat(Workloads.errors("test", deployment, ManifestsTest.camelShutdownSeconds()))
+                .anyMatch(e -> e.contains("does not ask for floe.v1.CloudEventService"))
+                .anyMatch(e -> e.contains("not on the container's grpc port"))
+                .anyMatch(e -> e.contains("livenessProbe is not on the management port"));
     }
 
     @Test

@@ -168,6 +168,37 @@ class ManifestsTest {
     }
 
     @Test
+    void theGrpcOverlayOpensTheRoutesPortAndProbesItsHealthServiceAndTheBaseDoesNot() throws Exception {
+        String route = Files.readString(Repository.ROOT.resolve("routes/grpc-to-iceberg.yaml"));
+        assertThat(route).contains("{{floe.grpc.port:50051}}");
+        int port = 50051;
+
+        List<JsonNode> base = Kustomize.render(Repository.K8S.resolve("base"));
+        assertThat(base.stream().filter(o -> !o.path("kind").asText().equals("ConfigMap")).map(JsonNode::toString))
+                .noneMatch(o -> o.contains("grpc"));
+
+        List<JsonNode> grpc = Kustomize.render(Repository.K8S.resolve("overlays/grpc"));
+        JsonNode deployment = only(grpc, "Deployment");
+        JsonNode container = deployment.at("/spec/template/spec/containers/0");
+        assertThat(Workloads.errors("overlays/grpc", deployment, camelShutdownSeconds())).isEmpty();
+        assertThat(container.path("env").toString()).contains("{\"name\":\"FLOE_GRPC_ENABLED\",\"value\":\"true\"}");
+        assertThat(container.at("/ports/2/name").asText()).isEqualTo("grpc");
+        assertThat(container.at("/ports/2/containerPort").asInt()).isEqualTo(port);
+        assertThat(container.at("/readinessProbe/grpc/port").asInt()).isEqualTo(port);
+        assertThat(container.at("/readinessProbe/grpc/service").asText()).isEqualTo("floe.v1.CloudEventService");
+        assertThat(container.at("/livenessProbe/httpGet/port").asText()).isEqualTo("management");
+        JsonNode servicePort = only(grpc, "Service").at("/spec/ports/2");
+        assertThat(servicePort.path("targetPort").asText()).isEqualTo("grpc");
+        assertThat(servicePort.path("appProtocol").asText()).isEqualTo("kubernetes.io/h2c");
+        assertThat(only(grpc, "NetworkPolicy").at("/spec/ingress/0/ports").findValuesAsText("port"))
+                .containsExactly("http", "grpc");
+    }
+
+    private static JsonNode only(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).findFirst().orElseThrow();
+    }
+
+    @Test
     void theBaseDeploymentMaintainsByHoldingALease() {
         Path base = Repository.K8S.resolve("base");
         List<JsonNode> objects = new ArrayList<>();

@@ -82,7 +82,7 @@ class StrictManifestsTest {
         try (Stream<Path> overlays = Files.list(Repository.K8S.resolve("overlays"))) {
             kustomizations = Stream.concat(Stream.of(Repository.K8S.resolve("base")), overlays.sorted()).toList();
         }
-        assertThat(kustomizations).hasSize(4);
+        assertThat(kustomizations).hasSize(5);
         for (Path dir : kustomizations) {
             List<JsonNode> objects = Kustomize.render(dir);
             assertThat(errors(Repository.relative(dir), objects, new HashSet<>())).isEmpty();
@@ -120,6 +120,8 @@ class StrictManifestsTest {
         String fileLock = new Helm(HelmChartTest.CHART).template().withName("floe").set("replicaCount", "3")
                 .set("maintenance.cluster", "file").set("maintenance.lockClaim", "floe-maintenance-lock").call();
         errors.addAll(errors("helm file lock", Repository.documents(fileLock), kinds));
+        String grpc = new Helm(HelmChartTest.CHART).template().withName("floe").set("grpc.enabled", "true").call();
+        errors.addAll(errors("helm grpc", Repository.documents(grpc), kinds));
         assertThat(errors).isEmpty();
         assertThat(kinds).contains("apps/v1/Deployment", "v1/Secret", "v1/PersistentVolumeClaim",
                 "route.openshift.io/v1/Route", "monitoring.coreos.com/v1/ServiceMonitor",

@@ -70,6 +70,10 @@ final class Workloads {
             if (!knative) {
                 // Knative probes only its serving port; elsewhere health lives on the management port
                 for (String probe : List.of("livenessProbe", "readinessProbe")) {
+                    if (probe.equals("readinessProbe") && c.path(probe).has("grpc")) {
+                        errors.addAll(grpcReadinessErrors(container, c));
+                        continue;
+                    }
                     JsonNode get = c.path(probe).path("httpGet");
                     String port = get.path("port").asText();
                     if (!port.equals("management") && !port.equals("9000")) {
@@ -81,6 +85,27 @@ final class Workloads {
                 }
             }
             errors.addAll(routesMountErrors(container, pod, c));
+        }
+        return errors;
+    }
+
+    /**
+     * Readiness may be Kubernetes' grpc probe instead: of Floe's service (the health service's status for it), on the
+     * port the container declares as grpc. Liveness never: the health service says NOT_SERVING while the catalog is down.
+     */
+    private static List<String> grpcReadinessErrors(String container, JsonNode c) {
+        List<String> errors = new ArrayList<>();
+        JsonNode grpc = c.path("readinessProbe").path("grpc");
+        if (!grpc.path("service").asText().equals("floe.v1.CloudEventService")) {
+            errors.add(container + ": the grpc readinessProbe does not ask for floe.v1.CloudEventService");
+        }
+        boolean declared = false;
+        for (JsonNode port : c.path("ports")) {
+            declared |= port.path("name").asText().equals("grpc")
+                    && port.path("containerPort").asInt() == grpc.path("port").asInt();
+        }
+        if (!declared) {
+            errors.add(container + ": the grpc readinessProbe is not on the container's grpc port");
         }
         return errors;
     }

@@ -317,6 +317,13 @@ public interface FloeConfig {
         /** One request (an event, a batch, or one event of a stream), in bytes; RESOURCE_EXHAUSTED past it. */
         @WithDefault("1048576")
         int maxMessageSize();
+
+        /**
+         * How often the gRPC health service (grpc.health.v1.Health) checks again that Floe can take events (the route
+         * is started and the catalog answers); Check and Watch answer from the last check.
+         */
+        @WithDefault("5000")
+        long healthIntervalMs();
     }
 
     /** The AMQP 1.0 source (routes/amqp-to-iceberg.yaml); see README "AMQP". */

@@ -3,9 +3,6 @@ package dev.floe.app.catalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.SupportsNamespaces;
-import org.apache.iceberg.catalog.TableIdentifier;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -23,11 +20,7 @@ public class CatalogReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            if (catalog instanceof SupportsNamespaces namespaces) {
-                namespaces.listNamespaces(Namespace.empty());
-            } else {
-                catalog.tableExists(TableIdentifier.of("floe", "readiness_probe"));
-            }
+            CatalogProbe.call(catalog);
             return HealthCheckResponse.named("iceberg-catalog").up().withData("catalog", catalog.name()).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("iceberg-catalog").down().withData("catalog", catalog.name())

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.google.protobuf.Empty;
 import dev.floe.camel.iceberg.IcebergConstants;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
-import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -20,6 +19,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.ProtoUtils;
@@ -27,24 +27,20 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Named;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.grpc.GrpcConsumer;
-import org.apache.camel.component.grpc.server.BindableServiceFactory;
+import org.apache.camel.support.DefaultConsumer;
 
 /**
- * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), which camel-grpc serves in place of a
- * generated one: it looks this factory up by the name {@code grpcBindableServiceFactory}. Each call's events become one
- * exchange of routes/grpc-to-iceberg.yaml, with the Protobuf event format's media type, so the shared reader checks
- * them; the call is answered when that exchange ends, after the commit holding its events, or with the status
- * {@link GrpcStatusResponder} chose.
+ * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), served in place of a generated one by
+ * {@link CloudEventGrpcServer}, the consumer of routes/grpc-to-iceberg.yaml. Each call's events become one exchange of
+ * the route, with the Protobuf event format's media type, so the shared reader checks them; the call is answered when
+ * that exchange ends, after the commit holding its events, or with the status {@link GrpcStatusResponder} chose.
  * <p>
  * Requests are taken as bytes: the reader decodes them and names every violation, which a generated stub's parser
  * would not.
  */
 @ApplicationScoped
-@Named("grpcBindableServiceFactory")
-public class CloudEventGrpcService implements BindableServiceFactory {
+public class CloudEventGrpcService {
 
     public static final String SERVICE = "floe.v1.CloudEventService";
     /** Events of one stream in the route at once; more are read as earlier ones are answered. */
@@ -90,9 +86,12 @@ public class CloudEventGrpcService implements BindableServiceFactory {
                 .build();
     }
 
-    @Override
-    public BindableService createBindableService(GrpcConsumer consumer) {
-        ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
+    /** The service, its calls handed to the consumer's route. */
+    public ServerServiceDefinition bind(DefaultConsumer consumer) {
+        ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(SERVICE)
+                .setSchemaDescriptor(new CloudEventServiceSchema())
+                .addMethod(PUBLISH).addMethod(PUBLISH_BATCH).addMethod(PUBLISH_STREAM).build();
+        ServerServiceDefinition service = ServerServiceDefinition.builder(descriptor)
                 .addMethod(PUBLISH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
                         CloudEventMessages.STRUCTURED_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
                 .addMethod(PUBLISH_BATCH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
@@ -100,11 +99,10 @@ public class CloudEventGrpcService implements BindableServiceFactory {
                 .addMethod(PUBLISH_STREAM, ServerCalls.asyncClientStreamingCall(
                         response -> new EventStream(consumer, (ServerCallStreamObserver<Empty>) response)))
                 .build();
-        ServerServiceDefinition intercepted = ServerInterceptors.intercept(service, new CallMetadata());
-        return () -> intercepted;
+        return ServerInterceptors.intercept(service, new CallMetadata());
     }
 
-    private static void publish(GrpcConsumer consumer, byte[] body, String format,
+    private static void publish(DefaultConsumer consumer, byte[] body, String format,
             ServerCallStreamObserver<Empty> response) {
         // a cancelled call (its deadline passed, or the client left) still commits its events: a retry is deduplicated
         response.setOnCancelHandler(() -> {
@@ -129,7 +127,7 @@ public class CloudEventGrpcService implements BindableServiceFactory {
     }
 
     /** Runs the body through the route, asynchronously: the outcome comes once the exchange has ended. */
-    static void send(GrpcConsumer consumer, byte[] body, String format, Outcome outcome) {
+    static void send(DefaultConsumer consumer, byte[] body, String format, Outcome outcome) {
         Context call = Context.current();
         if (call.getDeadline() != null && call.getDeadline().isExpired()) {
             outcome.ended(
@@ -163,13 +161,13 @@ public class CloudEventGrpcService implements BindableServiceFactory {
      */
     static final class EventStream implements StreamObserver<byte[]> {
 
-        private final GrpcConsumer consumer;
+        private final DefaultConsumer consumer;
         private final ServerCallStreamObserver<Empty> response;
         private int pending;
         private boolean halfClosed;
         private boolean answered;
 
-        EventStream(GrpcConsumer consumer, ServerCallStreamObserver<Empty> response) {
+        EventStream(DefaultConsumer consumer, ServerCallStreamObserver<Empty> response) {
             this.consumer = consumer;
             this.response = response;
             response.setOnCancelHandler(() -> {

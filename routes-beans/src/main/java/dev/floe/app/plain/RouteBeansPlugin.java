@@ -9,7 +9,9 @@ import dev.floe.app.FloeConfig;
 import dev.floe.app.batch.Admission;
 import dev.floe.app.batch.AwaitCommit;
 import dev.floe.app.batch.EventBatchAggregation;
+import dev.floe.app.catalog.CatalogProbe;
 import dev.floe.app.catalog.CatalogProducer;
+import dev.floe.app.grpc.CloudEventGrpcComponent;
 import dev.floe.app.grpc.CloudEventGrpcService;
 import dev.floe.app.grpc.GrpcCloudEventReader;
 import dev.floe.app.grpc.GrpcStatusResponder;
@@ -27,6 +29,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.inject.Named;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spi.ContextServicePlugin;
 import org.apache.camel.spi.Registry;
@@ -49,8 +52,7 @@ public class RouteBeansPlugin implements ContextServicePlugin {
     static final List<Class<?>> ROUTE_BEANS = List.of(HttpHeaderAllowList.class, IngestPipeline.class,
             HttpProblemResponder.class, IngestAuthentication.class, HttpCloudEventReader.class, TableRouter.class,
             EventAuthorization.class, TableCheck.class, Admission.class, TableBatchStep.class,
-            EventBatchAggregation.class, AwaitCommit.class, CloudEventGrpcService.class, GrpcCloudEventReader.class,
-            GrpcStatusResponder.class);
+            EventBatchAggregation.class, AwaitCommit.class, GrpcCloudEventReader.class, GrpcStatusResponder.class);
 
     @Override
     public void load(CamelContext camel) {
@@ -77,7 +79,8 @@ public class RouteBeansPlugin implements ContextServicePlugin {
         Registry registry = camel.getRegistry();
         List<Class<?>> missing = ROUTE_BEANS.stream()
                 .filter(type -> registry.lookupByName(name(type)) == null).toList();
-        if (missing.isEmpty()) {
+        boolean grpcMissing = registry.lookupByName("grpc") == null;
+        if (missing.isEmpty() && !grpcMissing) {
             return null;
         }
         // asked before anything is bound here: finding by type creates the beans of lazy bindings
@@ -98,6 +101,12 @@ public class RouteBeansPlugin implements ContextServicePlugin {
         if (catalogMissing) {
             // the iceberg component autowires it; floe.catalog.* (none: the embedded default in floe.data-dir)
             registry.bind("floeCatalog", Catalog.class, () -> beans.get(Catalog.class));
+        }
+        if (grpcMissing) {
+            // routes/grpc-to-iceberg.yaml's server: Floe's service with the gRPC health service on the same port
+            registry.bind("grpc", Component.class, () -> new CloudEventGrpcComponent(new CloudEventGrpcService(),
+                    () -> CatalogProbe.answers(beans.get(Catalog.class)),
+                    beans.get(FloeConfig.class).grpc().healthIntervalMs()));
         }
         if (limitsMissing) {
             registry.bind("floeCloudEventLimits", CloudEventLimits.class, () -> beans.get(CloudEventLimits.class));

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.FileDescriptor;
 import io.grpc.MethodDescriptor;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +31,25 @@ class ServiceDefinitionTest {
         assertThat(CloudEventGrpcService.PUBLISH_STREAM.getType())
                 .isEqualTo(MethodDescriptor.MethodType.CLIENT_STREAMING);
         assertThat(CloudEventGrpcService.PUBLISH_STREAM.getBareMethodName()).isEqualTo("PublishStream");
+    }
+
+    @Test
+    void serverReflectionDescribesTheServiceAsTheProtoFileDoes() {
+        FileDescriptor file = CloudEventServiceSchema.FILE;
+        assertThat(file.getName()).isEqualTo("floe/v1/cloudevent_service.proto");
+        assertThat(file.getDependencies()).extracting(FileDescriptor::getName)
+                .containsExactly("cloudevents.proto", "google/protobuf/empty.proto");
+        Descriptors.ServiceDescriptor service = new CloudEventServiceSchema().getServiceDescriptor();
+        assertThat(service.getFullName()).isEqualTo(CloudEventGrpcService.SERVICE);
+        assertThat(service.getMethods()).extracting(m -> m.getName() + "(" + (m.isClientStreaming() ? "stream " : "")
+                + m.getInputType().getFullName() + ") " + m.getOutputType().getFullName())
+                .containsExactly("Publish(io.cloudevents.v1.CloudEvent) google.protobuf.Empty",
+                        "PublishBatch(io.cloudevents.v1.CloudEventBatch) google.protobuf.Empty",
+                        "PublishStream(stream io.cloudevents.v1.CloudEvent) google.protobuf.Empty");
+        // the batch is the spec's: its events in field 1, the field the reader takes them from
+        Descriptors.FieldDescriptor events = service.findMethodByName("PublishBatch").getInputType()
+                .findFieldByNumber(1);
+        assertThat(events.isRepeated()).isTrue();
+        assertThat(events.getMessageType().getFullName()).isEqualTo("io.cloudevents.v1.CloudEvent");
     }
 }
