@@ -3,8 +3,6 @@ package dev.floe.app.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -15,11 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import com.google.rpc.BadRequest;
 import dev.floe.app.Tables;
+import dev.floe.testing.CloudEventServiceClient;
 import io.cloudevents.v1.proto.CloudEvent;
 import io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue;
 import io.grpc.CallOptions;
@@ -30,11 +28,9 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -65,20 +61,9 @@ class GrpcToIcebergIT {
     static final String TABLE = "grpc.events";
 
     /** The client's view of the service: what a stub generated from the service's .proto would hold. */
-    static final MethodDescriptor<CloudEvent, Empty> PUBLISH = client("Publish", MethodDescriptor.MethodType.UNARY,
-            ProtoUtils.marshaller(CloudEvent.getDefaultInstance()));
+    static final MethodDescriptor<CloudEvent, Empty> PUBLISH = CloudEventServiceClient.PUBLISH;
     /** A batch is sent as the bytes of a CloudEventBatch, as the service reads it. */
-    static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = CloudEventGrpcService.PUBLISH_BATCH;
-    static final MethodDescriptor<CloudEvent, Empty> PUBLISH_STREAM = client("PublishStream",
-            MethodDescriptor.MethodType.CLIENT_STREAMING, ProtoUtils.marshaller(CloudEvent.getDefaultInstance()));
-
-    static <Q> MethodDescriptor<Q, Empty> client(String name, MethodDescriptor.MethodType type,
-            MethodDescriptor.Marshaller<Q> request) {
-        return MethodDescriptor.<Q, Empty>newBuilder().setType(type)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName("floe.v1.CloudEventService", name))
-                .setRequestMarshaller(request)
-                .setResponseMarshaller(ProtoUtils.marshaller(Empty.getDefaultInstance())).build();
-    }
+    static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = CloudEventServiceClient.PUBLISH_BATCH;
 
     static ManagedChannel channel;
 
@@ -124,14 +109,8 @@ class GrpcToIcebergIT {
         return CloudEventAttributeValue.newBuilder().setCeString(value).build();
     }
 
-    static byte[] batch(List<CloudEvent> events) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-        for (CloudEvent e : events) {
-            out.writeMessage(1, e);
-        }
-        out.flush();
-        return bytes.toByteArray();
+    static byte[] batch(List<CloudEvent> events) {
+        return CloudEventServiceClient.batch(events);
     }
 
     private List<Record> rows(String prefix) {
@@ -210,29 +189,8 @@ class GrpcToIcebergIT {
 
     /** Sends the events on one client stream and waits for the one answer. */
     private CompletableFuture<Empty> stream(List<CloudEvent> events) {
-        CompletableFuture<Empty> answer = new CompletableFuture<>();
-        StreamObserver<CloudEvent> requests = ClientCalls.asyncClientStreamingCall(
-                authorized(GrpcResource.SENDER_TOKEN).newCall(PUBLISH_STREAM,
-                        CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS)),
-                new StreamObserver<>() {
-
-                    @Override
-                    public void onNext(Empty value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.complete(Empty.getDefaultInstance());
-                    }
-                });
-        events.forEach(requests::onNext);
-        requests.onCompleted();
-        return answer;
+        return CloudEventServiceClient.publishStream(authorized(GrpcResource.SENDER_TOKEN),
+                CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS), events);
     }
 
     @Test
