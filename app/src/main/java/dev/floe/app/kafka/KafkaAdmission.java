@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first step for a poll (a List of Camel's record exchanges), before any record is read: drops the records fetched
- * before their partition's last seek ({@link PollStamps}), then takes room in the memory budget for the records' bytes,
+ * before their partition's last seek ({@link PollStamps}) or of partitions no longer assigned, then takes room in the memory budget for the records' bytes,
  * in order, waiting while it is full (the consumer fetches nothing meanwhile). The records that do not fit are cut:
  * their partitions are sought back to the first of them, so the next polls fetch them again. The body becomes a
  * {@link KafkaPoll}.
@@ -45,12 +45,14 @@ public class KafkaAdmission implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
         List<Exchange> polled = exchange.getIn().getBody(List.class);
+        Generation generation = progress.generation();
         List<PolledRecord> current = new ArrayList<>(polled.size());
         for (Exchange record : polled) {
             Message message = record.getIn();
             TopicPartition tp = new TopicPartition(message.getHeader(KafkaConstants.TOPIC, String.class),
                     message.getHeader(KafkaConstants.PARTITION, Integer.class));
-            if (stamps.isCurrent(tp, message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class))) {
+            if (stamps.isCurrent(tp, message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class))
+                    && generation.assigned.contains(tp)) {
                 SourcePosition at = new SourcePosition(tp, message.getHeader(KafkaConstants.OFFSET, Long.class),
                         message.getHeader(KafkaConstants.KEY, byte[].class));
                 current.add(new PolledRecord(at, message, message.getBody(byte[].class)));
@@ -68,11 +70,18 @@ public class KafkaAdmission implements Processor {
             if (admitted < current.size()) {
                 LOG.debug("The memory budget is full: {} of {} records are fetched again", current.size() - admitted,
                         current.size());
-                progress.cut(current.subList(admitted, current.size()));
+                try {
+                    progress.cut(current.subList(admitted, current.size()));
+                } catch (RuntimeException e) {
+                    if (room != null) {
+                        room.release();
+                    }
+                    throw e;
+                }
                 current = new ArrayList<>(current.subList(0, admitted));
             }
         }
-        KafkaPoll poll = new KafkaPoll(progress.generation(), current, room);
+        KafkaPoll poll = new KafkaPoll(generation, current, room);
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
 
             @Override

@@ -102,9 +102,18 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         rewind(consumer, "partitions assigned: " + consumer.assignment());
     }
 
-    /** Partitions are leaving: hand the newest safe offsets to the group before another consumer starts. */
+    /**
+     * Partitions are leaving: hand the newest safe offsets to the group before another consumer starts. Records of them
+     * fetched until now, which Camel may still hold, are stale.
+     */
     void onRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        stamps.sought(partitions);
         commits.commitRevoked(consumer, partitions);
+    }
+
+    /** Partitions were lost (the consumer left the group): records of them fetched until now are stale. */
+    void onLost(Collection<TopicPartition> partitions) {
+        stamps.sought(partitions);
     }
 
     @Override

@@ -87,7 +87,8 @@ class KafkaCloudEventReaderFuzzTest {
     static void assertEventOrDeadLetter(KafkaCloudEventReader reader, ConsumerRecord<byte[], byte[]> record) {
         Message message = asCamelKafkaDelivers(record).getIn();
         PolledRecord polled = new PolledRecord(
-                new SourcePosition(new TopicPartition(record.topic(), record.partition()), record.offset(), record.key()),
+                new SourcePosition(new TopicPartition(record.topic(), record.partition()), record.offset(),
+                        record.key()),
                 message, record.value());
         Exchange poll = new DefaultExchange(CAMEL);
         poll.getIn().setBody(new KafkaPoll(Generation.none(), List.of(polled), null));
