@@ -46,6 +46,10 @@ public class KafkaAdmission implements Processor {
     public void process(Exchange exchange) {
         List<Exchange> polled = exchange.getIn().getBody(List.class);
         Generation generation = progress.generation();
+        if (progress.rewindPending()) {
+            // the rewind will seek every partition: whatever was fetched until now is read again after it
+            polled = List.of();
+        }
         List<PolledRecord> current = new ArrayList<>(polled.size());
         for (Exchange record : polled) {
             Message message = record.getIn();
