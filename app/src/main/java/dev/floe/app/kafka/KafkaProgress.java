@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * watermarks (the offsets it has absorbed, stored with its commits) and seeks every partition to the lowest one + 1. A
  * {@link Generation} then tracks, per table and partition, the watermark the next batch builds on and the highest
  * offset the route has absorbed (written into a batch, routed to another table, already held, or dead-lettered). A
- * batch claims that highest offset when it closes; the commit is compare-and-set on what it was built on, so a batch
+ * whole poll is absorbed at once, after its dead letters are sent ({@link #absorb}); a batch claims, when it closes,
+ * the highest offsets absorbed when its last records joined it; the commit is compare-and-set on what it was built on, so a batch
  * built on a stale view (another replica took the partition) is refused and nothing is written twice. Kafka's own
  * committed offsets follow the lowest offset still waiting for a commit, for lag monitoring and as the start of
  * tables that hold no watermark yet.
