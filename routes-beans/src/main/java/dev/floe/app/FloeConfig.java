@@ -409,6 +409,13 @@ public interface FloeConfig {
         @WithDefault("1048576")
         int maxRecordBytes();
 
+        /**
+         * The most records one poll returns, and so one exchange carries through the route: per-exchange costs are paid
+         * once per poll.
+         */
+        @WithDefault("1000")
+        int maxPollRecords();
+
         /** How long to wait between attempts to re-read the table watermarks while the consumer is paused. */
         @WithDefault("1000")
         long pauseRetryMs();

@@ -73,15 +73,32 @@ final class Generation {
         pending.computeIfAbsent(at.tp(), tp -> new TreeSet<>()).add(at.offset());
     }
 
+    /** Per partition, the highest offset absorbed: what a batch handed its records now may claim when it closes. */
+    Map<TopicPartition, Long> absorbedSoFar() {
+        return Map.copyOf(lastSeen);
+    }
+
     /** A batch of {@code table} closes: it claims everything absorbed so far, on top of its table's last claim. */
     SourceOffsets claim(String source, String table) {
+        return claim(source, table, lastSeen);
+    }
+
+    /**
+     * A batch of {@code table} closes: it claims what was absorbed when its last records were handed to it
+     * ({@link #absorbedSoFar}), on top of its table's last claim. Records of the same poll handed to other batches later
+     * count as absorbed by this table; records of later polls do not.
+     */
+    SourceOffsets claim(String source, String table, Map<TopicPartition, Long> absorbed) {
         Map<String, Long> expectedOffsets = new TreeMap<>();
         Map<String, Long> claimed = new TreeMap<>();
         Map<TopicPartition, Long> base = expected.computeIfAbsent(table,
                 t -> new HashMap<>(actual.getOrDefault(t, Map.of())));
         for (TopicPartition tp : assigned) {
             long from = base.getOrDefault(tp, SourceOffsets.NONE);
-            long to = lastSeen.get(tp);
+            Long to = absorbed.get(tp);
+            if (to == null) {
+                continue;
+            }
             // a watermark set aside (past the end of a topic created again) is moved back by the first claim
             boolean setAside = from != held(table, tp) && to < from;
             if (to > from || setAside) {

@@ -8,30 +8,26 @@ import jakarta.inject.Named;
 
 import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
-import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.camel.iceberg.SourcedEvent;
 import dev.floe.camel.iceberg.cloudevents.BinaryModeReader;
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
+import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
+import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.kafka.common.TopicPartition;
 
 /**
- * Reads one Kafka record as a CloudEvent, by the CloudEvents Kafka protocol binding: binary mode ({@code ce_} headers,
- * {@code content-type} as datacontenttype, the value as data) or structured mode ({@code content-type:
- * application/cloudevents+json}). The body becomes a List of that one event, which carries the record's topic,
- * partition, offset and key into the row. The original value stays in {@link #VALUE} for a dead letter.
+ * Reads each record of a {@link KafkaPoll} as a CloudEvent, by the CloudEvents Kafka protocol binding: binary mode
+ * ({@code ce_} headers, {@code content-type} as datacontenttype, the value as data) or structured mode
+ * ({@code content-type: application/cloudevents+json}). The event carries the record's topic, partition, offset and
+ * key into the row. A record that is not a valid CloudEvent, or whose value is larger than floe.kafka.max-record-bytes,
+ * is set aside for the dead-letter topic.
  */
 @ApplicationScoped
 @Named("kafkaCloudEventReader")
 public class KafkaCloudEventReader implements Processor {
-
-    /** Exchange property: the record's value as received. */
-    public static final String VALUE = "FloeKafkaValue";
 
     @Inject
     FloeConfig config;
@@ -42,22 +38,22 @@ public class KafkaCloudEventReader implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        Message in = exchange.getIn();
-        SourcePosition at = new SourcePosition(
-                new TopicPartition(in.getHeader(KafkaConstants.TOPIC, String.class),
-                        in.getHeader(KafkaConstants.PARTITION, Integer.class)),
-                in.getHeader(KafkaConstants.OFFSET, Long.class), in.getHeader(KafkaConstants.KEY, byte[].class));
-        exchange.setProperty(SourcePosition.PROPERTY, at);
-        byte[] value = in.getBody(byte[].class);
-        exchange.setProperty(VALUE, value);
-        metrics.received(exchange.getFromRouteId(), 1);
+        KafkaPoll poll = exchange.getIn().getBody(KafkaPoll.class);
+        metrics.received(exchange.getFromRouteId(), poll.records().size());
         int limit = config.kafka().maxRecordBytes();
-        if (value != null && value.length > limit) {
-            throw new OversizedRecordException(
-                    "the record value has " + value.length + " bytes, more than floe.kafka.max-record-bytes " + limit);
+        for (PolledRecord record : poll.records()) {
+            if (record.size() > limit) {
+                record.reject(new OversizedRecordException("the record value has " + record.size()
+                        + " bytes, more than floe.kafka.max-record-bytes " + limit));
+                continue;
+            }
+            try {
+                List<CloudEvent> events = CloudEventMessages.read(record.message(), BinaryModeReader.Binding.KAFKA,
+                        limits);
+                record.event(new SourcedEvent(events.get(0), record.at().toEventPosition()));
+            } catch (InvalidCloudEventException | UnsupportedFormatException e) {
+                record.reject(e);
+            }
         }
-        List<CloudEvent> events = CloudEventMessages.read(in, BinaryModeReader.Binding.KAFKA, limits);
-        in.setBody(List.of(new SourcedEvent(events.get(0), at.toEventPosition())));
-        exchange.setProperty(EventBatchAggregation.INPUT_BYTES, value == null ? 0L : (long) value.length);
     }
 }

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * ({@code ce_*} and {@code content-type}), plus {@code floe_*} headers with the reason and the record's topic, partition
  * and offset. No other header of the record is copied: Camel's Kafka producer obeys headers such as
  * {@code kafka.OVERRIDE_TOPIC} and {@code kafka.KEY}, and a sender must never steer where Floe writes. The route then
- * sends it to the dead-letter topic and marks the record absorbed ({@link #absorbed}), so it never blocks its
- * partition. A dead letter the topic refuses for good (too large) goes again without its value ({@link #stripped}).
+ * sends it to the dead-letter topic before the poll counts as absorbed, so it never blocks its partition. A dead
+ * letter the topic refuses for good (too large) goes again without its value ({@link #stripped}).
  */
 @ApplicationScoped
 @Named("kafkaDeadLetter")
@@ -31,6 +31,9 @@ public class KafkaDeadLetter {
     public static final String SOURCE_OFFSET = "floe_source_offset";
     public static final String ORIGINAL_SIZE = "floe_original_size";
     public static final String STRIPPED = "floe_dead_letter_stripped";
+    /** Exchange property: the record's value as received. */
+    static final String VALUE = "FloeKafkaValue";
+    private static final String RECORD = "FloeKafkaRecord";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetter.class);
 
     @Inject
@@ -38,11 +41,16 @@ public class KafkaDeadLetter {
     @Inject
     FloeMetrics metrics;
 
+    /** The body, a {@link PolledRecord} set aside, becomes its dead letter. */
     public void prepare(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        SourcePosition at = exchange.getProperty(SourcePosition.PROPERTY, SourcePosition.class);
+        PolledRecord record = exchange.getIn().getBody(PolledRecord.class);
+        Throwable cause = record.rejection();
+        SourcePosition at = record.at();
+        exchange.setProperty(RECORD, record);
+        exchange.setProperty(SourcePosition.PROPERTY, at);
+        exchange.setProperty(VALUE, record.value());
         Message message = exchange.getIn();
-        Headers original = message.getHeader(KafkaConstants.HEADERS, Headers.class);
+        Headers original = record.message().getHeader(KafkaConstants.HEADERS, Headers.class);
         message.removeHeaders("*");
         if (original != null) {
             for (Header header : original) {
@@ -58,7 +66,7 @@ public class KafkaDeadLetter {
         if (at.key() != null) {
             message.setHeader(KafkaConstants.KEY, at.key());
         }
-        byte[] value = exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class);
+        byte[] value = exchange.getProperty(VALUE, byte[].class);
         // a value over the limit would not fit the dead-letter topic either (and would block the partition): its size
         // goes instead
         if (cause instanceof OversizedRecordException && value != null) {
@@ -83,7 +91,7 @@ public class KafkaDeadLetter {
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Message message = exchange.getIn();
         message.removeHeaders("*", "floe_*");
-        byte[] value = exchange.getProperty(KafkaCloudEventReader.VALUE, byte[].class);
+        byte[] value = exchange.getProperty(VALUE, byte[].class);
         if (value != null) {
             message.setHeader(ORIGINAL_SIZE, String.valueOf(value.length));
         }
@@ -100,9 +108,9 @@ public class KafkaDeadLetter {
         return key.regionMatches(true, 0, "ce_", 0, 3) || key.equalsIgnoreCase("content-type");
     }
 
-    /** After the dead letter is on its topic: the record counts as absorbed by every table. */
-    public void absorbed(Exchange exchange) {
-        progress.absorbed(exchange.getProperty(SourcePosition.PROPERTY, SourcePosition.class));
+    /** The dead letter is on its topic. */
+    public void sent(Exchange exchange) {
+        exchange.getProperty(RECORD, PolledRecord.class).deadLettered();
     }
 
     /** A failure that is not the record's fault (the catalog is down): pause and replay from the tables. */

@@ -1,7 +1,9 @@
 package dev.floe.app.kafka;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,14 +19,10 @@ import jakarta.inject.Named;
 import dev.floe.app.CrashPoint;
 import dev.floe.app.FloeConfig;
 import dev.floe.app.FloeMetrics;
-import dev.floe.app.batch.Admission;
-import dev.floe.app.batch.EventBatchAggregation;
-import dev.floe.app.batch.Reservation;
 import dev.floe.app.routing.TableRouter;
 import dev.floe.camel.iceberg.SourceOffsets;
-import org.apache.camel.Exchange;
+import io.cloudevents.CloudEvent;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
-import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
@@ -40,22 +38,23 @@ import org.slf4j.LoggerFactory;
  * watermarks (the offsets it has absorbed, stored with its commits) and seeks every partition to the lowest one + 1. A
  * {@link Generation} then tracks, per table and partition, the watermark the next batch builds on and the highest
  * offset the route has absorbed (written into a batch, routed to another table, already held, or dead-lettered). A
- * batch claims that highest offset when it closes; the commit is compare-and-set on what it was built on, so a batch
+ * whole poll is absorbed at once, after its dead letters are sent ({@link #absorb}); a batch claims, when it closes,
+ * the highest offsets absorbed when its last records joined it; the commit is compare-and-set on what it was built on, so a batch
  * built on a stale view (another replica took the partition) is refused and nothing is written twice. Kafka's own
  * committed offsets follow the lowest offset still waiting for a commit, for lag monitoring and as the start of
  * tables that hold no watermark yet.
  * <p>
  * Camel's Kafka consumer calls this listener on its polling thread (the pausable EIP in the route installs it): after
- * each poll it commits offsets, updates the lag, and pauses and rewinds when asked. Batches settle on commit threads.
+ * each poll it counts the poll ({@link PollStamps}), commits offsets, updates the lag, and pauses and rewinds when
+ * asked. The route runs each poll on that thread too; batches settle on commit threads.
  */
 @ApplicationScoped
 @Named("kafkaProgress")
 public class KafkaProgress extends KafkaConsumerListener implements Predicate<Object> {
 
-    /** Exchange property: the {@link Generation} a record was read in. */
+    /** Exchange property: the {@link Generation} a batch's records were read in. */
     public static final String GENERATION = "FloeKafkaGeneration";
     private static final Logger LOG = LoggerFactory.getLogger(KafkaProgress.class);
-    private static final long BACKPRESSURE_MAX_WAIT_MS = 5_000;
 
     @Inject
     FloeConfig config;
@@ -66,9 +65,9 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
     @Inject
     FloeMetrics metrics;
     @Inject
-    Admission admission;
-    @Inject
     TopicIds topicIds;
+    @Inject
+    PollStamps stamps;
 
     private String source;
     private StartPositions.Reset reset;
@@ -104,13 +103,23 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         rewind(consumer, "partitions assigned: " + consumer.assignment());
     }
 
-    /** Partitions are leaving: hand the newest safe offsets to the group before another consumer starts. */
+    /**
+     * Partitions are leaving: hand the newest safe offsets to the group before another consumer starts. Records of them
+     * fetched until now, which Camel may still hold, are stale.
+     */
     void onRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        stamps.sought(partitions);
         commits.commitRevoked(consumer, partitions);
+    }
+
+    /** Partitions were lost (the consumer left the group): records of them fetched until now are stale. */
+    void onLost(Collection<TopicPartition> partitions) {
+        stamps.sought(partitions);
     }
 
     @Override
     public boolean afterConsume(Object ignored) {
+        stamps.polled();
         Consumer<?, ?> consumer = getConsumer();
         commits.commitAsync(consumer);
         Generation g;
@@ -131,15 +140,6 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         }
         // whatever this poll fetched was fetched before the seek
         return false;
-    }
-
-    @Override
-    public boolean afterProcess(ProcessingResult result) {
-        if (result.isFailed()) {
-            requestRewind("a record failed outside the dead-letter path");
-        }
-        // stop at once: the rest of this poll is replayed from the tables' watermarks
-        return !rewindPending;
     }
 
     @Override
@@ -164,6 +164,7 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
                 start.getValue().seek(consumer, start.getKey());
                 lastSeen.put(start.getKey(), consumer.position(start.getKey()) - 1);
             }
+            stamps.sought(assigned);
             synchronized (this) {
                 generation.failed = true;
                 // the old generation's batches keep their room in the memory budget until they settle
@@ -193,42 +194,70 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
         LOG.info("Kafka generation {} ({}): {} start after {}", generation.id, why, assigned, lastSeen);
     }
 
-    // ---- from the route ----
+    // ---- from the route, on the polling thread ----
 
-    /**
-     * On the polling thread, after routing: drops a record its table already holds, otherwise takes room for it in the
-     * memory budget (waiting while it is full: the consumer stops fetching meanwhile) and tags it with the generation.
-     *
-     * @return false when the record is not to be batched: its table holds it already, or no room came in time
-     */
-    public boolean admit(SourcePosition at, String table, Exchange exchange) {
-        Generation g;
-        synchronized (this) {
-            g = generation;
-            if (at.offset() <= g.held(table, at.tp())) {
-                LOG.debug("{}@{} is in {} already", at.tp(), at.offset(), table);
-                g.seen(at.tp(), at.offset());
-                return false;
-            }
-        }
-        long bytes = exchange.getProperty(EventBatchAggregation.INPUT_BYTES, 0L, Long.class);
-        // not under this monitor: the batches that free the room settle through it
-        Reservation room = admission.reserve(bytes, BACKPRESSURE_MAX_WAIT_MS, () -> rewindPending);
-        if (room == null) {
-            // still full: stop this poll (a longer wait would cost the consumer its group membership) and read again
-            // from the tables once the commits have caught up; what older batches hold still counts meanwhile
-            requestRewind("the memory budget is full (floe.max-pending-events, floe.max-pending-bytes)");
-            return false;
-        }
-        room.heldBy(exchange);
-        exchange.setProperty(GENERATION, g);
-        return true;
+    /** The generation records fetched now are read in. */
+    synchronized Generation generation() {
+        return generation;
     }
 
-    /** A record was dead-lettered (the dead letter is on the topic): it counts as absorbed by every table. */
-    public synchronized void absorbed(SourcePosition at) {
-        LOG.debug("{}@{} was dead-lettered", at.tp(), at.offset());
-        generation.seen(at.tp(), at.offset());
+    /** Whether the consumer is to rewind: admission stops waiting for room. */
+    boolean rewindPending() {
+        return rewindPending;
+    }
+
+    /** Records of a poll that did not fit the memory budget: their partitions go back to the first of them. */
+    void cut(List<PolledRecord> rest) {
+        Map<TopicPartition, Long> from = new HashMap<>();
+        for (PolledRecord record : rest) {
+            from.merge(record.at().tp(), record.at().offset(), Math::min);
+        }
+        Consumer<?, ?> consumer = getConsumer();
+        from.forEach(consumer::seek);
+        stamps.sought(from.keySet());
+    }
+
+    /**
+     * After the poll's dead letters are on their topic: every record of the poll counts as absorbed (dead-lettered,
+     * already held by its table, or handed to its table's batch now), and the events go to their tables' batches, one
+     * part per table, each with its share of the poll's room in the memory budget.
+     *
+     * @return the parts, for the route to batch
+     */
+    public synchronized List<KafkaTablePart> absorb(KafkaPoll poll) {
+        for (PolledRecord record : poll.records()) {
+            if (!record.isAbsorbable()) {
+                throw new IllegalStateException("the dead letter of " + record.at().tp() + "@" + record.at().offset()
+                        + " was not sent: " + record.rejection().getMessage());
+            }
+        }
+        Generation g = poll.generation();
+        Map<String, List<PolledRecord>> byTable = new LinkedHashMap<>();
+        for (PolledRecord record : poll.records()) {
+            SourcePosition at = record.at();
+            if (record.rejection() == null && at.offset() > g.held(record.table(), at.tp())) {
+                g.added(at);
+                byTable.computeIfAbsent(record.table(), t -> new ArrayList<>()).add(record);
+            } else {
+                g.seen(at.tp(), at.offset());
+            }
+        }
+        Map<TopicPartition, Long> absorbed = g.absorbedSoFar();
+        List<KafkaTablePart> parts = new ArrayList<>(byTable.size());
+        byTable.forEach((table, records) -> {
+            List<CloudEvent> events = new ArrayList<>(records.size());
+            List<SourcePosition> positions = new ArrayList<>(records.size());
+            long bytes = 0;
+            for (PolledRecord record : records) {
+                events.add(record.event());
+                positions.add(record.at());
+                bytes += record.size();
+            }
+            parts.add(new KafkaTablePart(table, router.endpointUri(table), g, events, positions, bytes,
+                    poll.room().part(records.size(), bytes), absorbed));
+        });
+        poll.tables().addAll(parts);
+        return parts;
     }
 
     /** Asks the polling thread to pause and rewind to the tables' watermarks. */
@@ -243,14 +272,9 @@ public class KafkaProgress extends KafkaConsumerListener implements Predicate<Ob
 
     // ---- from the aggregator (under its lock) and the commit threads ----
 
-    /** A record joined a batch. */
-    synchronized void added(Generation g, SourcePosition at) {
-        g.added(at);
-    }
-
-    /** A batch of {@code table} closes: it claims everything absorbed so far, on top of its table's last claim. */
-    synchronized SourceOffsets claim(Generation g, String table) {
-        return g.claim(source, table);
+    /** A batch of {@code table} closes: it claims what was absorbed when its last part joined it. */
+    synchronized SourceOffsets claim(Generation g, String table, Map<TopicPartition, Long> absorbed) {
+        return g.claim(source, table, absorbed);
     }
 
     /** A batch settled: its records no longer wait; on failure, replay from the tables. */

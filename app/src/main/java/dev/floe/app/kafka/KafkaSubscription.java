@@ -42,6 +42,7 @@ public class KafkaSubscription implements SubscribeAdapter {
 
             @Override
             public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                progress.onLost(partitions);
                 camel.onPartitionsLost(partitions);
             }
         };

@@ -89,7 +89,7 @@ class AdmissionTest {
                 .hasMessageContaining("floe.max-pending-bytes");
         // a Kafka record waits for the same room, and gets it once the HTTP commit ends
         CompletableFuture<Reservation> kafka = CompletableFuture
-                .supplyAsync(() -> admission.reserve(500, 10_000, () -> false));
+                .supplyAsync(() -> admission.reservePrefix(new long[]{500}, 10_000, () -> false));
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !kafka.isDone());
         ticket(http).committed().complete(1L);
         await().atMost(Duration.ofSeconds(5)).until(kafka::isDone);
@@ -108,8 +108,25 @@ class AdmissionTest {
     void aKafkaRecordGivesUpWhenAskedOrWhenNoRoomComes() {
         Admission admission = admission(1, Long.MAX_VALUE);
         admission.process(events(1));
-        assertThat(admission.reserve(10, 200, () -> false)).isNull();
-        assertThat(admission.reserve(10, 60_000, () -> true)).isNull();
+        assertThat(admission.reservePrefix(new long[]{10}, 200, () -> false)).isNull();
+        assertThat(admission.reservePrefix(new long[]{10}, 60_000, () -> true)).isNull();
+    }
+
+    @Test
+    void aKafkaPollTakesRoomForTheRecordsThatFitInOrderAndPartsItAmongItsBatches() {
+        Admission admission = admission(3, 1_000);
+        admission.process(events(1, 100));
+        // room for two more events: the first two records; none after the first that does not fit
+        Reservation poll = admission.reservePrefix(new long[]{300, 400, 500, 1}, 200, () -> false);
+        assertThat(poll.events()).isEqualTo(2);
+        assertThatThrownBy(() -> admission.process(events(1, 1))).isInstanceOf(TooManyPendingException.class);
+        Reservation batch = poll.part(1, 300);
+        poll.release();
+        // the part still holds its record
+        assertThatThrownBy(() -> admission.process(events(2, 1))).isInstanceOf(TooManyPendingException.class);
+        batch.release();
+        admission.process(events(2, 1));
+        assertThatThrownBy(() -> poll.part(1, 1)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

@@ -58,6 +58,19 @@ class GenerationTest {
     }
 
     @Test
+    void aBatchClaimsWhatWasAbsorbedWhenItsLastPartJoinedNotWhatLaterPollsBrought() {
+        Generation g = fromMark(41);
+        // one poll: 42 and 44 for db.a, 43 for another table
+        add(g, 42, 43, 44);
+        Map<TopicPartition, Long> firstPoll = g.absorbedSoFar();
+        // the next poll is absorbed; its part for db.a has not joined the batch when the batch closes
+        add(g, 45, 46);
+
+        assertClaim(g.claim(SOURCE, "db.a", firstPoll), 41L, 44L);
+        assertClaim(g.claim(SOURCE, "db.a", g.absorbedSoFar()), 44L, 46L);
+    }
+
+    @Test
     void aTableWithoutWatermarkClaimsOnTopOfNone() {
         Generation g = generation(Map.of(), Map.of(), -1);
         add(g, 0, 1);

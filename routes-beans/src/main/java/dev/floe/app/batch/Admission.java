@@ -26,7 +26,8 @@ import org.apache.camel.Processor;
  * sending it more, which is the backpressure a queue wants (refusing at once would hand the message back and have it
  * delivered again immediately, a busy loop for as long as Floe is full). Its events count until the source has
  * settled them ({@link #free}), since the messages stay in memory until then. Kafka takes a {@link Reservation} per
- * record ({@link #reserve}), held until the record's batch settles, so a replay never adds to what older batches hold.
+ * poll ({@link #reservePrefix}) before reading it, parted among the poll's batches and held until each settles, so a
+ * replay never adds to what older batches hold.
  */
 @ApplicationScoped
 @Named("admission")
@@ -69,14 +70,23 @@ public class Admission implements Processor {
     }
 
     /**
-     * Kafka's polling thread: waits for room for one record, at most {@code maxWaitMs} and only while {@code giveUp}
-     * says no.
+     * Kafka's polling thread, before a poll's records are read: waits for room for the first record (at most
+     * {@code maxWaitMs} and only while {@code giveUp} says no), then takes room for as many records, in order, as fit.
      *
-     * @return the room taken, or null when none came
+     * @param sizes each record's bytes
+     * @return the room taken (its {@link Reservation#events()} records, from the first), or null when none came
      */
-    public Reservation reserve(long bytes, long maxWaitMs, BooleanSupplier giveUp) {
+    public Reservation reservePrefix(long[] sizes, long maxWaitMs, BooleanSupplier giveUp) {
         try {
-            return budget.reserveWaiting(1, bytes, maxWaitMs, giveUp) ? new Reservation(budget, 1, bytes) : null;
+            int taken = budget.reservePrefix(sizes, maxWaitMs, giveUp);
+            if (taken == 0) {
+                return null;
+            }
+            long bytes = 0;
+            for (int i = 0; i < taken; i++) {
+                bytes += sizes[i];
+            }
+            return new Reservation(budget, taken, bytes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -60,6 +60,26 @@ final class PendingBudget {
         }
     }
 
+    /**
+     * Waits for room for the first input (at most {@code maxWaitMs}, and only while {@code giveUp} says no), then takes
+     * room for as many of the inputs, in order, as fit.
+     *
+     * @param sizes each input's bytes, one event each
+     * @return how many inputs, from the first, got room: 0 when none came in time
+     */
+    synchronized int reservePrefix(long[] sizes, long maxWaitMs, BooleanSupplier giveUp) throws InterruptedException {
+        if (sizes.length == 0 || !reserveWaiting(1, sizes[0], maxWaitMs, giveUp)) {
+            return 0;
+        }
+        int taken = 1;
+        while (taken < sizes.length && fits(1, sizes[taken])) {
+            events++;
+            bytes += sizes[taken];
+            taken++;
+        }
+        return taken;
+    }
+
     synchronized void free(long e, long b) {
         events -= e;
         bytes -= b;

@@ -2,18 +2,16 @@ package dev.floe.app.batch;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.support.SynchronizationAdapter;
-
 /**
- * Room taken in the memory budget for one input that its source tracks itself (a Kafka record): released exactly once,
- * by whichever comes first of its batch settling or its exchange ending before it reached a batch.
+ * Room taken in the memory budget for inputs that their source tracks itself (a Kafka poll): released exactly once. A
+ * poll's room is parted among its batches ({@link #part}); each part is released when its batch settles, and what is
+ * left (records skipped or dead-lettered, parts no batch took) when the poll's exchange ends. Released at most once.
  */
 public final class Reservation {
 
     private final PendingBudget budget;
-    private final long events;
-    private final long bytes;
+    private long events; // guarded by this
+    private long bytes; // guarded by this
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile boolean batched;
 
@@ -23,7 +21,22 @@ public final class Reservation {
         this.bytes = bytes;
     }
 
-    /** A batch holds the input now: the batch releases it when it settles. */
+    public synchronized long events() {
+        return events;
+    }
+
+    /** Moves this much of the room to a reservation of its own. */
+    public synchronized Reservation part(long partEvents, long partBytes) {
+        if (released.get() || partEvents > events || partBytes > bytes) {
+            throw new IllegalStateException("cannot part " + partEvents + " events and " + partBytes
+                    + " bytes from a reservation of " + events + " and " + bytes);
+        }
+        events -= partEvents;
+        bytes -= partBytes;
+        return new Reservation(budget, partEvents, partBytes);
+    }
+
+    /** A batch holds the inputs now: the batch releases the room when it settles. */
     public void batched() {
         batched = true;
     }
@@ -32,23 +45,11 @@ public final class Reservation {
         return batched;
     }
 
-    /** Carries the room on the input's exchange; released when the exchange ends if no batch took it by then. */
-    public void heldBy(Exchange exchange) {
-        exchange.setProperty(Reservation.class.getName(), this);
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-
-            @Override
-            public void onDone(Exchange done) {
-                if (!isBatched()) {
-                    release(); // the input never reached a batch
-                }
-            }
-        });
-    }
-
     public void release() {
         if (released.compareAndSet(false, true)) {
-            budget.free(events, bytes);
+            synchronized (this) {
+                budget.free(events, bytes);
+            }
         }
     }
 }

@@ -31,9 +31,16 @@ public class TableCheck implements Processor {
     @SuppressWarnings("unchecked")
     public void process(Exchange exchange) {
         for (TableBatch batch : (List<TableBatch>) exchange.getIn().getBody(List.class)) {
-            if (!needsCheck(batch.table())) {
-                continue;
-            }
+            check(batch);
+        }
+    }
+
+    /**
+     * Checks that the batch's events fit its table: {@link IncompatibleSchemaException} when they do not,
+     * {@link BatchFailedException} when the catalog could not be asked.
+     */
+    public void check(TableBatch batch) {
+        if (needsCheck(batch.table())) {
             Exchange checked = producer.send(batch.endpointUri() + "&operation=validate",
                     e -> e.getIn().setBody(batch.events()));
             Exception error = checked.getException();

@@ -92,7 +92,8 @@ public class TableRouter implements Processor {
         exchange.getIn().setBody(batches);
     }
 
-    String tableFor(CloudEvent event) {
+    /** The event's table; {@link UnroutableEventException} when none takes it. */
+    public String tableFor(CloudEvent event) {
         String attribute = config.routing().attribute();
         Object value = event.getAttributeNames().contains(attribute)
                 ? event.getAttribute(attribute)
