@@ -203,6 +203,16 @@ class HelmChartTest {
                 .at("/spec/template/spec/containers/0/readinessProbe");
         assertThat(kept.at("/httpGet/path").asText()).isEqualTo("/q/health/ready");
         assertThat(kept.has("grpc")).isFalse();
+
+        // over TLS: Kubernetes' grpc probe cannot speak it, and the port is not h2c
+        Map<String, JsonNode> tls = byKind(new Helm(CHART).template().withName("floe").set("grpc.enabled", "true")
+                .set("grpc.tls", "true").call());
+        JsonNode tlsProbe = tls.get("Deployment/floe").at("/spec/template/spec/containers/0/readinessProbe");
+        assertThat(tlsProbe.at("/httpGet/path").asText()).isEqualTo("/q/health/ready");
+        assertThat(tlsProbe.has("grpc")).isFalse();
+        JsonNode tlsPort = tls.get("Service/floe").at("/spec/ports/2");
+        assertThat(tlsPort.path("name").asText()).isEqualTo("grpc");
+        assertThat(tlsPort.has("appProtocol")).isFalse();
     }
 
     @Test

@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import dev.floe.app.FloeConfig;
 import dev.floe.app.catalog.CatalogReadiness;
+import dev.floe.app.security.IngestTls;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
@@ -23,8 +24,9 @@ public class GrpcServerSettings {
     @Singleton
     @Named("grpc")
     CloudEventGrpcComponent grpc(CloudEventGrpcService service, @Readiness CatalogReadiness catalog,
-            FloeConfig config) {
+            FloeConfig config, IngestTls tls) {
         return new CloudEventGrpcComponent(service,
-                () -> catalog.call().getStatus() == HealthCheckResponse.Status.UP, config.grpc().healthIntervalMs());
+                () -> catalog.call().getStatus() == HealthCheckResponse.Status.UP, config.grpc().healthIntervalMs(),
+                tls);
     }
 }

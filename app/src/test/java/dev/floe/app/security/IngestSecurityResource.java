@@ -31,6 +31,9 @@ public class IngestSecurityResource implements QuarkusTestResourceLifecycleManag
     static final String ALLOWED_CLIENT = "CN=allowed-sender,O=Floe Test";
     static final String STRANGER_CLIENT = "CN=stranger,O=Floe Test";
 
+    /** The gRPC port, on with the same security settings (floe.http.tls.*, floe.http.auth.*). */
+    static int grpcPort;
+
     private HttpServer issuer;
 
     @Override
@@ -73,6 +76,11 @@ public class IngestSecurityResource implements QuarkusTestResourceLifecycleManag
             c.put("floe.http.tls.client-ca-file", certificates.caPem().toString());
             c.put("floe.http.tls.allowed-subjects.sender", ALLOWED_CLIENT);
             c.put("floe.http.tls.reload-interval-ms", "100");
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                grpcPort = socket.getLocalPort();
+            }
+            c.put("floe.grpc.enabled", "true");
+            c.put("floe.grpc.port", String.valueOf(grpcPort));
             c.put("floe.http.auth.jwt.issuer", url);
             c.put("floe.http.auth.jwt.audience", AUDIENCE);
             c.put("floe.http.auth.static-tokens-file", DIR.resolve("tokens").toString());

@@ -101,20 +101,27 @@ final class TestCertificates {
 
     /** A client-side SSLContext that trusts the CA and, when name is not null, presents {name}'s certificate. */
     SSLContext clientContext(String name) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(name == null ? null : keyManagers(name).getKeyManagers(), trustManagers().getTrustManagers(),
+                null);
+        return context;
+    }
+
+    /** Trust in the CA alone. */
+    TrustManagerFactory trustManagers() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", load(store("ca")).getCertificate("ca"));
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(trust);
-        KeyManagerFactory keyManagers = null;
-        if (name != null) {
-            keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(load(store(name)), PASSWORD.toCharArray());
-        }
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(),
-                null);
-        return context;
+        return trustManagers;
+    }
+
+    /** {name}'s certificate and key. */
+    KeyManagerFactory keyManagers(String name) throws Exception {
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(load(store(name)), PASSWORD.toCharArray());
+        return keyManagers;
     }
 
     private static KeyStore load(Path file) throws IOException, GeneralSecurityException {

@@ -3,6 +3,7 @@ package dev.floe.app.grpc;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import dev.floe.app.security.IngestTls;
 import org.apache.camel.Endpoint;
 import org.apache.camel.component.grpc.GrpcComponent;
 import org.apache.camel.component.grpc.GrpcEndpoint;
@@ -21,15 +22,19 @@ public class CloudEventGrpcComponent extends GrpcComponent {
     private final CloudEventGrpcService service;
     private final BooleanSupplier ready;
     private final long healthIntervalMs;
+    private final IngestTls tls;
 
     /**
      * @param ready            whether Floe can take events apart from the route being started (the catalog answers)
      * @param healthIntervalMs how often the health service checks again
+     * @param tls              the ingest ports' TLS (floe.http.tls.*): the gRPC port serves it too when it is enabled
      */
-    public CloudEventGrpcComponent(CloudEventGrpcService service, BooleanSupplier ready, long healthIntervalMs) {
+    public CloudEventGrpcComponent(CloudEventGrpcService service, BooleanSupplier ready, long healthIntervalMs,
+            IngestTls tls) {
         this.service = service;
         this.ready = ready;
         this.healthIntervalMs = healthIntervalMs;
+        this.tls = tls;
     }
 
     @Override
@@ -52,5 +57,9 @@ public class CloudEventGrpcComponent extends GrpcComponent {
 
     long healthIntervalMs() {
         return healthIntervalMs;
+    }
+
+    IngestTls tls() {
+        return tls;
     }
 }

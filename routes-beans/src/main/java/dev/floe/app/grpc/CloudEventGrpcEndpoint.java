@@ -18,7 +18,7 @@ final class CloudEventGrpcEndpoint extends GrpcEndpoint {
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
         CloudEventGrpcServer consumer = new CloudEventGrpcServer(this, processor, component.service(),
-                component.ready(), component.healthIntervalMs());
+                component.ready(), component.healthIntervalMs(), component.tls());
         configureConsumer(consumer);
         return consumer;
     }

@@ -13,6 +13,7 @@ import io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import dev.floe.app.security.IngestTls;
 import org.apache.camel.Processor;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.grpc.GrpcAuthType;
@@ -38,6 +39,7 @@ final class CloudEventGrpcServer extends DefaultConsumer {
     private final CloudEventGrpcService service;
     private final BooleanSupplier ready;
     private final long intervalMs;
+    private final IngestTls tls;
     private HealthStatusManager health;
     private Server server;
     /** The server of the previous start, answering the calls it still held (a Watch never ends on its own). */
@@ -45,12 +47,13 @@ final class CloudEventGrpcServer extends DefaultConsumer {
     private ScheduledExecutorService checks;
 
     CloudEventGrpcServer(CloudEventGrpcEndpoint endpoint, Processor processor, CloudEventGrpcService service,
-            BooleanSupplier ready, long intervalMs) {
+            BooleanSupplier ready, long intervalMs, IngestTls tls) {
         super(endpoint, processor);
         this.configuration = endpoint.getConfiguration();
         this.service = service;
         this.ready = ready;
         this.intervalMs = intervalMs;
+        this.tls = tls;
     }
 
     @Override
@@ -94,6 +97,10 @@ final class CloudEventGrpcServer extends DefaultConsumer {
             builder.maxRstFramesPerWindow(configuration.getMaxRstFramesPerWindow(),
                     configuration.getMaxRstPeriodSeconds());
         }
+        if (tls.enabled()) {
+            // the HTTP port's certificate, client CA and allowed subjects, reloaded as there: never plaintext beside it
+            builder.sslContext(new CurrentSslContext(tls::http2Context));
+        }
         for (ServerInterceptor interceptor : configuration.getServerInterceptors()) {
             builder.intercept(interceptor);
         }
@@ -104,7 +111,7 @@ final class CloudEventGrpcServer extends DefaultConsumer {
     private void refuseUnsupportedOptions() {
         if (configuration.getNegotiationType() == NegotiationType.TLS) {
             throw new IllegalArgumentException(CloudEventGrpcService.SERVICE
-                    + " does not take negotiationType=TLS: put its port behind a TLS-terminating proxy");
+                    + " does not take negotiationType=TLS: it serves TLS with the floe.http.tls.* settings");
         }
         if (configuration.getAuthenticationType() != GrpcAuthType.NONE) {
             throw new IllegalArgumentException(CloudEventGrpcService.SERVICE

@@ -24,6 +24,7 @@ import dev.floe.app.routing.TableCheck;
 import dev.floe.app.routing.TableRouter;
 import dev.floe.app.security.EventAuthorization;
 import dev.floe.app.security.IngestAuthentication;
+import dev.floe.app.security.IngestTls;
 import dev.floe.camel.iceberg.cloudevents.CloudEventLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -106,7 +107,7 @@ public class RouteBeansPlugin implements ContextServicePlugin {
             // routes/grpc-to-iceberg.yaml's server: Floe's service with the gRPC health service on the same port
             registry.bind("grpc", Component.class, () -> new CloudEventGrpcComponent(new CloudEventGrpcService(),
                     () -> CatalogProbe.answers(beans.get(Catalog.class)),
-                    beans.get(FloeConfig.class).grpc().healthIntervalMs()));
+                    beans.get(FloeConfig.class).grpc().healthIntervalMs(), beans.get(IngestTls.class)));
         }
         if (limitsMissing) {
             registry.bind("floeCloudEventLimits", CloudEventLimits.class, () -> beans.get(CloudEventLimits.class));

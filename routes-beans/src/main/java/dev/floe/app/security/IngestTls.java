@@ -24,6 +24,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import dev.floe.app.FloeConfig;
+import io.grpc.netty.GrpcSslContexts;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -36,9 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest port's TLS: a Netty {@link SslContext} built from PEM files or a keystore, rebuilt when their content
- * changes (checked at most every {@code floe.http.tls.reload-interval-ms}, on a new connection), so a renewed certificate
- * is served to new connections without a restart. A file that cannot be read keeps the previous context.
+ * The ingest ports' TLS (HTTP, and gRPC through {@link #http2Context}): a Netty {@link SslContext} built from PEM files
+ * or a keystore, rebuilt when their content changes (checked at most every {@code floe.http.tls.reload-interval-ms}, on
+ * a new connection), so a renewed certificate is served to new connections without a restart. A file that cannot be
+ * read keeps the previous context.
  * <p>
  * Camel's {@code sslContextParameters} builds its context once per consumer, hence this holder.
  */
@@ -52,6 +54,8 @@ public class IngestTls {
 
     private FloeConfig.Tls tls;
     private volatile SslContext context;
+    /** The same certificate for HTTP/2 with ALPN, as gRPC needs it. */
+    private volatile SslContext http2Context;
     private byte[] filesDigest;
     private long nextCheckNanos;
 
@@ -72,6 +76,7 @@ public class IngestTls {
         }
         filesDigest = digest();
         context = build(); // a bad configuration fails the start
+        http2Context = buildHttp2();
         nextCheckNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(tls.reloadIntervalMs());
     }
 
@@ -95,6 +100,7 @@ public class IngestTls {
             byte[] digest = digest();
             if (!MessageDigest.isEqual(digest, filesDigest)) {
                 context = build();
+                http2Context = buildHttp2();
                 filesDigest = digest;
                 LOG.info("Reloaded the ingest port's TLS certificate from {}", files());
             }
@@ -116,7 +122,24 @@ public class IngestTls {
         return sha.digest();
     }
 
+    /**
+     * The current context for the gRPC port: the same certificate, client CA and allowed subjects as the HTTP port's,
+     * negotiating HTTP/2 by ALPN; reloaded as {@link #newHandler} is.
+     */
+    public SslContext http2Context() {
+        reloadIfChanged();
+        return http2Context;
+    }
+
     private SslContext build() throws IOException, GeneralSecurityException {
+        return builder().build();
+    }
+
+    private SslContext buildHttp2() throws IOException, GeneralSecurityException {
+        return GrpcSslContexts.configure(builder()).build();
+    }
+
+    private SslContextBuilder builder() throws IOException, GeneralSecurityException {
         SslContextBuilder builder;
         if (tls.keystoreFile().isPresent()) {
             char[] password = tls.keystorePassword().orElse("").toCharArray();
@@ -137,7 +160,7 @@ public class IngestTls {
         if (tls.clientCaFile().isPresent()) {
             builder.trustManager(clientTrust(Path.of(tls.clientCaFile().get()))).clientAuth(ClientAuth.REQUIRE);
         }
-        return builder.build();
+        return builder;
     }
 
     private TrustManager clientTrust(Path caFile) throws IOException, GeneralSecurityException {
