@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import dev.floe.testing.KafkaBroker;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,12 @@ class KafkaFaultsIT {
     static void startKafka() {
         // in its own JVM, so that it can be stopped and started again with its data and port
         broker = KafkaBroker.startInOwnProcess(Repository.ROOT.resolve("deploy/target/kafka-faults-broker"));
+    }
+
+    /** A producer per test: one kept across tests once left a new topic's partition unsent for 120 s. */
+    @AfterEach
+    void closeProducer() {
+        broker.closeProducer();
     }
 
     @AfterAll

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.floe.testing.KafkaBroker;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,12 @@ class KafkaProcessIT {
     @BeforeAll
     static void startKafka() {
         broker = KafkaBroker.start();
+    }
+
+    /** A producer per test: one kept across tests once left a new topic's partition unsent for 120 s. */
+    @AfterEach
+    void closeProducer() {
+        broker.closeProducer();
     }
 
     @AfterAll

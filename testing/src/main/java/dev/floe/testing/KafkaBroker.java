@@ -126,7 +126,11 @@ public final class KafkaBroker implements AutoCloseable {
         ownProcess().stop();
     }
 
-    private synchronized void closeProducer() {
+    /**
+     * Closes the shared producer; the next send opens a new one. Tests that kill, restart or delete things call it
+     * between tests, so no producer state (sequence numbers, epochs, metadata) outlives the test that made it.
+     */
+    public synchronized void closeProducer() {
         if (producer != null) {
             producer.close();
             producer = null;
