@@ -139,7 +139,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
         CloudEventLimits limits = getEndpoint().getConfiguration().limits();
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i) instanceof CloudEvent event) {
-                limits.requireWithin(event, "/" + i + "/");
+                limits.requireWithin(event, i);
             }
         }
     }

@@ -95,7 +95,8 @@ public class TableRouter implements Processor {
     /** The event's table; {@link UnroutableEventException} when none takes it. */
     public String tableFor(CloudEvent event) {
         String attribute = config.routing().attribute();
-        Object value = event.getAttributeNames().contains(attribute)
+        // the spec version's own set: the SDK's getAttributeNames() builds a new set per call
+        Object value = event.getSpecVersion().getAllAttributes().contains(attribute)
                 ? event.getAttribute(attribute)
                 : event.getExtension(attribute);
         if (value != null) {

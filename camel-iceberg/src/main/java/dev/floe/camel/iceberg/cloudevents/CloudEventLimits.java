@@ -155,25 +155,64 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
         }
         long total = 0;
         for (Map.Entry<String, Object> e : attributes.entrySet()) {
-            Object value = e.getValue();
-            long nameBound = 3L * e.getKey().length();
-            long valueBound = value == null
-                    ? 0
-                    : value instanceof Integer || value instanceof Boolean ? 11 : 3L * value.toString().length();
-            if (nameBound > maxAttributeBytes || valueBound > maxAttributeBytes) {
+            long bound = bound(e.getKey(), e.getValue());
+            if (bound < 0) {
                 return false;
             }
-            total += nameBound + valueBound;
+            total += bound;
         }
         return total <= maxAttributesBytes;
     }
 
     /**
+     * {@link #surelyWithin(Map)} for a built event, read through its getters: the producer checks every event of
+     * every batch, and a map of its attributes (or the SDK's {@code getAttributeNames}, a new set per call) would be
+     * the largest allocation per row on the Kafka path.
+     */
+    private boolean surelyWithin(io.cloudevents.CloudEvent event) {
+        java.util.Set<String> extensions = event.getExtensionNames();
+        if (extensions.size() > maxExtensions) {
+            return false;
+        }
+        long total = 0;
+        for (String name : event.getSpecVersion().getAllAttributes()) {
+            Object value = event.getAttribute(name);
+            long bound = value == null ? 0 : bound(name, value);
+            if (bound < 0) {
+                return false;
+            }
+            total += bound;
+        }
+        for (String name : extensions) {
+            long bound = bound(name, event.getExtension(name));
+            if (bound < 0) {
+                return false;
+            }
+            total += bound;
+        }
+        return total <= maxAttributesBytes;
+    }
+
+    /** The UTF-8 bytes an attribute may have at most, judged by lengths alone; -1 when a cap may be broken. */
+    private long bound(String name, Object value) {
+        long nameBound = 3L * name.length();
+        long valueBound = value == null
+                ? 0
+                : value instanceof Integer || value instanceof Boolean ? 11 : 3L * value.toString().length();
+        return nameBound > maxAttributeBytes || valueBound > maxAttributeBytes ? -1 : nameBound + valueBound;
+    }
+
+    /**
      * Checks the attributes of an event built elsewhere (by a user's code, not a reader of this package).
      *
+     * @param position the event's position in its batch, for the violations' locations ("/3/id")
      * @throws EventLimitExceededException naming the limit
      */
-    public void requireWithin(io.cloudevents.CloudEvent event, String where) {
+    public void requireWithin(io.cloudevents.CloudEvent event, int position) {
+        if (surelyWithin(event)) {
+            return;
+        }
+        String where = "/" + position + "/";
         Map<String, Object> attributes = new java.util.LinkedHashMap<>();
         for (String name : event.getAttributeNames()) {
             attributes.put(name, event.getAttribute(name));

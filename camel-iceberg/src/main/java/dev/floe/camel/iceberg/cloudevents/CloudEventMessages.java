@@ -1,5 +1,6 @@
 package dev.floe.camel.iceberg.cloudevents;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 
@@ -82,12 +83,21 @@ public final class CloudEventMessages {
     }
 
     private static String contentType(Message message) {
-        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType == null) {
-            // Kafka headers are lower case by convention
-            contentType = message.getHeader("content-type", String.class);
+        String contentType = header(message, Exchange.CONTENT_TYPE);
+        // Kafka headers are lower case by convention
+        return contentType != null ? contentType : header(message, "content-type");
+    }
+
+    /**
+     * A header as text. A Kafka header's value is bytes, decoded here as UTF-8 rather than by Camel's type converter,
+     * whose lookups (the converter, the exchange's charset) cost more per record than reading a small event.
+     */
+    private static String header(Message message, String name) {
+        Object value = message.getHeader(name);
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
         }
-        return contentType;
+        return value == null || value instanceof String ? (String) value : message.getHeader(name, String.class);
     }
 
     /** The media type without parameters, lower case; "" when there is none. */

@@ -77,8 +77,11 @@ public final class JsonEventReader {
         });
     }
 
-    private static JsonFactory factory(CloudEventLimits limits) {
-        return FACTORIES.computeIfAbsent(limits, l -> l.newMapper().getFactory());
+    /** A parser of sender JSON within the limits, refusing duplicate member names ({@link UniqueNamesParser}). */
+    private static JsonParser parser(byte[] body, CloudEventLimits limits) throws IOException {
+        JsonFactory factory = FACTORIES.computeIfAbsent(limits,
+                l -> JsonFactory.builder().streamReadConstraints(l.streamReadConstraints()).build());
+        return new UniqueNamesParser(factory.createParser(body));
     }
 
     private interface Read<T> {
@@ -92,7 +95,7 @@ public final class JsonEventReader {
             throw new InvalidCloudEventException("/", "the body is empty");
         }
         requireDocumentLength(body, "/", limits);
-        try (JsonParser parser = factory(limits).createParser(body)) {
+        try (JsonParser parser = parser(body, limits)) {
             if (parser.nextToken() == null) {
                 throw new InvalidCloudEventException("/", "the body holds no JSON value");
             }
@@ -132,7 +135,7 @@ public final class JsonEventReader {
     /** Checks that JSON data in binary mode is well-formed and within the limits; returns it as JSON text. */
     public static JsonEventData jsonData(byte[] body, String where, CloudEventLimits limits) {
         requireDocumentLength(body, where, limits);
-        try (JsonParser parser = factory(limits).createParser(body)) {
+        try (JsonParser parser = parser(body, limits)) {
             while (parser.nextToken() != null) {
                 // tokenising is enough to prove well-formedness, and Jackson checks the limits as it goes
             }

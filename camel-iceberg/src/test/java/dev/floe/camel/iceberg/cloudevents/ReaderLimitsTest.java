@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -154,5 +155,29 @@ class ReaderLimitsTest {
                         .hasSizeBetween(InvalidCloudEventException.MAX_LISTED,
                                 InvalidCloudEventException.MAX_LISTED + 1)
                         .last().extracting(Violation::reason).asString().contains("not checked past event"));
+    }
+
+    @Test
+    void eventsBuiltElsewhereMeetTheSameCapsNamedByTheirPosition() {
+        CloudEventLimits limits = CloudEventLimits.DEFAULTS;
+        CloudEventBuilder usual = CloudEventBuilder.v1().withId("1").withSource(java.net.URI.create("/s")).withType("t")
+                .withExtension("tenant", "acme").withExtension("attempt", 3);
+        limits.requireWithin(usual.build(), 0);
+        // 2,048 bytes in 1,024 chars: past the quick bound by lengths, within the cap once counted
+        limits.requireWithin(usual.newBuilder().withSubject("é".repeat(1024)).build(), 0);
+
+        assertThatThrownBy(() -> limits.requireWithin(usual.newBuilder().withSubject("s".repeat(3000)).build(), 3))
+                .isInstanceOf(EventLimitExceededException.class)
+                .satisfies(e -> assertThat(((InvalidCloudEventException) e).violations()).singleElement()
+                        .satisfies(v -> assertThat(v.attribute()).isEqualTo("/3/subject"))
+                        .extracting(Violation::reason).asString().contains("maxAttributeBytes (2048)"));
+        assertThatThrownBy(() -> limits.requireWithin(usual.newBuilder().withExtension("big", "v".repeat(3000))
+                .build(), 0)).hasMessageContaining("maxAttributeBytes (2048)");
+        CloudEventBuilder many = usual.newBuilder();
+        for (int i = 0; i < 31; i++) {
+            many.withExtension("ext" + i, "v");
+        }
+        assertThatThrownBy(() -> limits.requireWithin(many.build(), 1)).isInstanceOf(EventLimitExceededException.class)
+                .hasMessageContaining("33 extension attributes").hasMessageContaining("maxExtensions (32)");
     }
 }
