@@ -9,14 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
+import dev.floe.grpc.v1.CloudEventServiceGrpc;
 import dev.floe.testing.CloudEventServiceClient;
 import io.cloudevents.v1.proto.CloudEvent;
 import io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue;
-import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
 
 /**
  * Sends CloudEvents (Protobuf format) to a running Floe's gRPC source from N callers for a fixed time; prints events/s
@@ -54,15 +53,15 @@ public final class GrpcLoadClient {
                         long t0 = System.nanoTime();
                         try {
                             if (stream) {
-                                CloudEventServiceClient.publishStream(channel,
-                                        CallOptions.DEFAULT.withDeadlineAfter(120, TimeUnit.SECONDS),
+                                CloudEventServiceClient.publishStream(
+                                        CloudEventServiceGrpc.newStub(channel).withDeadlineAfter(120,
+                                                TimeUnit.SECONDS),
                                         IntStream.range(0, perStream).mapToObj(i -> event("s-" + ids.incrementAndGet()))
                                                 .toList())
                                         .get(120, TimeUnit.SECONDS);
                             } else {
-                                ClientCalls.blockingUnaryCall(channel, CloudEventServiceClient.PUBLISH,
-                                        CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
-                                        event("g-" + ids.incrementAndGet()));
+                                CloudEventServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS)
+                                        .publish(event("g-" + ids.incrementAndGet()));
                             }
                             latencies[n++] = System.nanoTime() - t0;
                             events += stream ? perStream : 1;

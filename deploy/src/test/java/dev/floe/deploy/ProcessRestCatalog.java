@@ -71,12 +71,17 @@ final class ProcessRestCatalog implements AutoCloseable {
 
     /** The ids of the rows of default.events, read with Iceberg's reader (which opens every data file). */
     List<String> ids() {
+        return rows().stream().map(r -> (String) r.getField("id")).toList();
+    }
+
+    /** The rows of default.events, every column, read with Iceberg's reader. */
+    List<Record> rows() {
         return read(table -> {
-            List<String> ids = new ArrayList<>();
-            try (CloseableIterable<Record> rows = IcebergGenerics.read(table).build()) {
-                rows.forEach(r -> ids.add((String) r.getField("id")));
+            List<Record> rows = new ArrayList<>();
+            try (CloseableIterable<Record> it = IcebergGenerics.read(table).build()) {
+                it.forEach(r -> rows.add(r.copy()));
             }
-            return ids;
+            return rows;
         });
     }
 

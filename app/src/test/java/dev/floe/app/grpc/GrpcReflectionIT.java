@@ -20,14 +20,15 @@ import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.Empty;
 import com.google.protobuf.util.JsonFormat;
 import dev.floe.app.Tables;
-import io.grpc.CallOptions;
+import dev.floe.grpc.v1.CloudEventServiceGrpc;
+import dev.floe.testing.CloudEventServiceClient;
+import io.cloudevents.v1.proto.CloudEvent;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -116,23 +117,16 @@ class GrpcReflectionIT {
                 + "\"type\":\"dev.floe.grpc.reading\","
                 + "\"attributes\":{\"datacontenttype\":{\"ce_string\":\"application/json\"}},"
                 + "\"text_data\":\"{\\\"celsius\\\":21.5}\"}", event);
-        Empty answer = ClientCalls.blockingUnaryCall(authorized(),
-                CloudEventGrpcService.PUBLISH, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS),
-                event.build().toByteArray());
+        // the bytes grpcurl would send, through the generated stub
+        Empty answer = CloudEventServiceGrpc
+                .newBlockingStub(CloudEventServiceClient.withToken(channel, GrpcResource.SENDER_TOKEN))
+                .withDeadlineAfter(60, TimeUnit.SECONDS).publish(CloudEvent.parseFrom(event.build().toByteString()));
         assertThat(answer).isEqualTo(Empty.getDefaultInstance());
         List<Record> rows = Tables.rowsWithIdPrefix(catalog, GrpcToIcebergIT.TABLE, id);
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getField("source")).isEqualTo("/sensors/42");
         assertThat(rows.get(0).getField("datacontenttype")).isEqualTo("application/json");
         assertThat(rows.get(0).getField("data")).isEqualTo("{\"celsius\":21.5}");
-    }
-
-    private static io.grpc.Channel authorized() {
-        io.grpc.Metadata headers = new io.grpc.Metadata();
-        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + GrpcResource.SENDER_TOKEN);
-        return io.grpc.ClientInterceptors.intercept(channel,
-                io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private static FileDescriptor build(String name, Map<String, FileDescriptorProto> protos,

@@ -13,19 +13,14 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 import dev.floe.app.Tables;
+import dev.floe.grpc.v1.CloudEventServiceGrpc;
 import dev.floe.testing.CloudEventServiceClient;
-import io.cloudevents.v1.proto.CloudEvent;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientInterceptors;
+import dev.floe.testing.ProtobufEvents;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -57,15 +52,11 @@ class GrpcTlsIT {
 
     /** A Publish with the static token of ci-bot, which may send sources /ci/* to secure.audit. */
     private static void publish(ManagedChannel channel, String id) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-                "Bearer " + IngestSecurityResource.CI_TOKEN);
-        Channel authorized = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers));
         try {
-            ClientCalls.blockingUnaryCall(authorized, CloudEventServiceClient.PUBLISH,
-                    CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), CloudEvent.newBuilder()
-                            .setSpecVersion("1.0").setId(id).setSource("/ci/grpc").setType("com.example.audit")
-                            .build());
+            CloudEventServiceGrpc
+                    .newBlockingStub(CloudEventServiceClient.withToken(channel, IngestSecurityResource.CI_TOKEN))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .publish(ProtobufEvents.event(id, "/ci/grpc", "com.example.audit").build());
         } finally {
             channel.shutdownNow();
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.google.protobuf.Empty;
 import dev.floe.camel.iceberg.IcebergConstants;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
+import dev.floe.grpc.v1.CloudEventServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
@@ -22,7 +23,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
@@ -31,18 +31,20 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultConsumer;
 
 /**
- * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), served in place of a generated one by
- * {@link CloudEventGrpcServer}, the consumer of routes/grpc-to-iceberg.yaml. Each call's events become one exchange of
- * the route, with the Protobuf event format's media type, so the shared reader checks them; the call is answered when
- * that exchange ends, after the commit holding its events, or with the status {@link GrpcStatusResponder} chose.
+ * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), served by {@link CloudEventGrpcServer}, the
+ * consumer of routes/grpc-to-iceberg.yaml. Each call's events become one exchange of the route, with the Protobuf event
+ * format's media type, so the shared reader checks them; the call is answered when that exchange ends, after the commit
+ * holding its events, or with the status {@link GrpcStatusResponder} chose.
  * <p>
- * Requests are taken as bytes: the reader decodes them and names every violation, which a generated stub's parser
- * would not.
+ * The methods and schema are the ones protoc generated ({@link CloudEventServiceGrpc}), but each request is taken as
+ * bytes instead of through the generated {@code bindService()}: the reader decodes it once and names every violation,
+ * where the generated parser would decode it a second time and refuse a malformed one itself, before the reader, with
+ * neither INVALID_ARGUMENT nor the violations.
  */
 @ApplicationScoped
 public class CloudEventGrpcService {
 
-    public static final String SERVICE = "floe.v1.CloudEventService";
+    public static final String SERVICE = CloudEventServiceGrpc.SERVICE_NAME;
     /** Events of one stream in the route at once; more are read as earlier ones are answered. */
     static final int STREAM_WINDOW = 256;
 
@@ -71,27 +73,28 @@ public class CloudEventGrpcService {
         }
     };
 
-    public static final MethodDescriptor<byte[], Empty> PUBLISH = method("Publish", MethodDescriptor.MethodType.UNARY);
-    public static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = method("PublishBatch",
-            MethodDescriptor.MethodType.UNARY);
-    public static final MethodDescriptor<byte[], Empty> PUBLISH_STREAM = method("PublishStream",
-            MethodDescriptor.MethodType.CLIENT_STREAMING);
+    // The generated methods (names, kinds, schema), taking the request as it came
+    static final MethodDescriptor<byte[], Empty> PUBLISH = asBytes(CloudEventServiceGrpc.getPublishMethod());
+    static final MethodDescriptor<byte[], Empty> PUBLISH_BATCH = asBytes(
+            CloudEventServiceGrpc.getPublishBatchMethod());
+    static final MethodDescriptor<byte[], Empty> PUBLISH_STREAM = asBytes(
+            CloudEventServiceGrpc.getPublishStreamMethod());
 
-    private static MethodDescriptor<byte[], Empty> method(String name, MethodDescriptor.MethodType type) {
-        return MethodDescriptor.<byte[], Empty>newBuilder()
-                .setType(type)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))
-                .setRequestMarshaller(BYTES)
-                .setResponseMarshaller(ProtoUtils.marshaller(Empty.getDefaultInstance()))
-                .build();
+    /**
+     * The generated service with these methods: its schema (the file descriptor protoc generated) is what server
+     * reflection serves.
+     */
+    static final ServiceDescriptor DESCRIPTOR = ServiceDescriptor.newBuilder(SERVICE)
+            .setSchemaDescriptor(CloudEventServiceGrpc.getServiceDescriptor().getSchemaDescriptor())
+            .addMethod(PUBLISH).addMethod(PUBLISH_BATCH).addMethod(PUBLISH_STREAM).build();
+
+    private static MethodDescriptor<byte[], Empty> asBytes(MethodDescriptor<?, Empty> generated) {
+        return generated.toBuilder(BYTES, generated.getResponseMarshaller()).build();
     }
 
     /** The service, its calls handed to the consumer's route. */
     public ServerServiceDefinition bind(DefaultConsumer consumer) {
-        ServiceDescriptor descriptor = ServiceDescriptor.newBuilder(SERVICE)
-                .setSchemaDescriptor(new CloudEventServiceSchema())
-                .addMethod(PUBLISH).addMethod(PUBLISH_BATCH).addMethod(PUBLISH_STREAM).build();
-        ServerServiceDefinition service = ServerServiceDefinition.builder(descriptor)
+        ServerServiceDefinition service = ServerServiceDefinition.builder(DESCRIPTOR)
                 .addMethod(PUBLISH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
                         CloudEventMessages.STRUCTURED_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
                 .addMethod(PUBLISH_BATCH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
