@@ -199,7 +199,8 @@ public class IcebergConfiguration implements Cloneable {
      * Iceberg table properties set when the table is created, for example table.format-version=2. Unless overridden,
      * Floe sets write.parquet.compression-codec=zstd, format-version=2, write.metadata.delete-after-commit.enabled=true
      * and write.metadata.previous-versions-max=100 (old metadata.json files are deleted, and a reader has about 100
-     * commits' time to read the version it loaded).
+     * commits' time to read the version it loaded), and turns Parquet's dictionary off for the id and kafka.offset
+     * columns (write.parquet.dict-encoding-enabled.column.*=false), whose values are unique.
      */
     public void setTableProperties(Map<String, Object> tableProperties) {
         this.tableProperties = tableProperties;
