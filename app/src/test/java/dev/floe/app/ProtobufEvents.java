@@ -10,7 +10,6 @@ import java.util.Map;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.StringValue;
-import com.google.protobuf.Timestamp;
 import io.cloudevents.v1.proto.CloudEvent;
 import io.cloudevents.v1.proto.CloudEvent.CloudEventAttributeValue;
 import org.apache.iceberg.data.Record;
@@ -33,14 +32,7 @@ public final class ProtobufEvents {
 
     /** Every context attribute, in each of the format's attribute types, and JSON data as text. */
     public static CloudEvent everyAttribute(String id, String source) {
-        return event(id, source)
-                .putAttributes("subject", string("order-9"))
-                .putAttributes("time", CloudEventAttributeValue.newBuilder()
-                        .setCeTimestamp(Timestamp.newBuilder().setSeconds(1_767_225_600L).setNanos(250_000_000))
-                        .build())
-                .putAttributes("dataschema",
-                        CloudEventAttributeValue.newBuilder().setCeUri("https://example.com/order.json").build())
-                .putAttributes("datacontenttype", string("application/json"))
+        return dev.floe.testing.ProtobufEvents.withOptionalAttributes(event(id, source))
                 .putAttributes("tenant", string("acme"))
                 .putAttributes("attempt", CloudEventAttributeValue.newBuilder().setCeInteger(2).build())
                 .putAttributes("urgent", CloudEventAttributeValue.newBuilder().setCeBoolean(true).build())
@@ -104,6 +96,6 @@ public final class ProtobufEvents {
     }
 
     static CloudEventAttributeValue string(String value) {
-        return CloudEventAttributeValue.newBuilder().setCeString(value).build();
+        return dev.floe.testing.ProtobufEvents.string(value);
     }
 }

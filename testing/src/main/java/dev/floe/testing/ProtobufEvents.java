@@ -29,18 +29,23 @@ public final class ProtobufEvents {
         return CloudEventAttributeValue.newBuilder().setCeString(value).build();
     }
 
-    /**
-     * The event with every optional attribute the default table has a column for (each in its Protobuf type), two
-     * extensions and JSON data; {@link #everyAttributeColumns()} is its row.
-     */
-    public static CloudEvent.Builder withEveryAttribute(CloudEvent.Builder event) {
+    /** subject, time, dataschema and a JSON datacontenttype, each in its own Protobuf attribute type. */
+    public static CloudEvent.Builder withOptionalAttributes(CloudEvent.Builder event) {
         return event.putAttributes("subject", string("order-9"))
                 .putAttributes("time", CloudEventAttributeValue.newBuilder()
                         .setCeTimestamp(Timestamp.newBuilder().setSeconds(1_767_225_600L).setNanos(250_000_000))
                         .build())
                 .putAttributes("dataschema",
                         CloudEventAttributeValue.newBuilder().setCeUri("https://example.com/order.json").build())
-                .putAttributes("datacontenttype", string("application/json"))
+                .putAttributes("datacontenttype", string("application/json"));
+    }
+
+    /**
+     * The event with every optional attribute the default table has a column for (each in its Protobuf type), two
+     * extensions and JSON data; {@link #everyAttributeColumns()} is its row.
+     */
+    public static CloudEvent.Builder withEveryAttribute(CloudEvent.Builder event) {
+        return withOptionalAttributes(event)
                 .putAttributes("traceparent", string("00-abc"))
                 .putAttributes("attempt", CloudEventAttributeValue.newBuilder().setCeInteger(2).build())
                 .setTextData("{\"amount\":12.5}");
