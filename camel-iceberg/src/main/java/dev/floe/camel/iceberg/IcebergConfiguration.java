@@ -200,7 +200,8 @@ public class IcebergConfiguration implements Cloneable {
      * Floe sets write.parquet.compression-codec=zstd, format-version=2, write.metadata.delete-after-commit.enabled=true
      * and write.metadata.previous-versions-max=100 (old metadata.json files are deleted, and a reader has about 100
      * commits' time to read the version it loaded), and turns Parquet's dictionary off for the id and kafka.offset
-     * columns (write.parquet.dict-encoding-enabled.column.*=false), whose values are unique.
+     * columns, whose values are unique (write.parquet.dict-encoding-enabled.column.id=false, the same for
+     * kafka.offset).
      */
     public void setTableProperties(Map<String, Object> tableProperties) {
         this.tableProperties = tableProperties;
