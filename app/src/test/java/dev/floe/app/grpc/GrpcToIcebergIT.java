@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,6 +36,7 @@ import jakarta.inject.Inject;
 import org.apache.iceberg.catalog.Catalog;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.apache.iceberg.data.Record;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,8 +153,9 @@ class GrpcToIcebergIT {
                 .toList();
         stream(events).get(120, TimeUnit.SECONDS);
         // more events than the stream window and the memory budget (floe.max-pending-events): flow control held the
-        // client back
-        assertThat(rows(prefix)).hasSize(1000);
+        // client back, and every event is there once
+        assertThat(rows(prefix)).extracting(r -> r.getField("id"))
+                .containsExactlyInAnyOrderElementsOf(events.stream().map(CloudEvent::getId).toList());
     }
 
     @Test
@@ -160,8 +164,80 @@ class GrpcToIcebergIT {
         CompletableFuture<Empty> answer = stream(List.of(event(prefix + "-1").build(),
                 event(prefix + "-2").setSpecVersion("0.3").build()));
         assertThatThrownBy(() -> answer.get(60, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    // named by its position in the stream
+                    assertThat(CloudEventServiceClient.violations(e)).containsExactly("/1/specversion");
+                });
+    }
+
+    /** A stream left open, its events sent when the test says, answered into the future. */
+    private StreamObserver<CloudEvent> openStream(CompletableFuture<Empty> answer) {
+        return CloudEventServiceGrpc.newStub(CloudEventServiceClient.withToken(channel, GrpcResource.SENDER_TOKEN))
+                .withDeadlineAfter(120, TimeUnit.SECONDS).publishStream(new StreamObserver<>() {
+
+                    @Override
+                    public void onNext(Empty value) {
+                        answer.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        answer.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        answer.complete(Empty.getDefaultInstance());
+                    }
+                });
+    }
+
+    @Test
+    void aStreamWhoseEventsArriveInSeveralBurstsWritesEachOnce() throws Exception {
+        String prefix = "bursts-" + UUID.randomUUID();
+        CompletableFuture<Empty> answer = new CompletableFuture<>();
+        StreamObserver<CloudEvent> requests = openStream(answer);
+        List<String> sent = new java.util.ArrayList<>();
+        for (int burst = 0; burst < 3; burst++) {
+            // each group is sent only once the previous one is in the table: it cannot share a burst with it
+            for (int i = 0; i < 5 + burst * 20; i++) {
+                String id = prefix + "-" + burst + "-" + i;
+                requests.onNext(event(id).build());
+                sent.add(id);
+            }
+            int expected = sent.size();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> rows(prefix).size() == expected);
+            assertThat(answer).isNotDone();
+        }
+        requests.onCompleted();
+        answer.get(60, TimeUnit.SECONDS);
+        assertThat(rows(prefix)).extracting(r -> r.getField("id")).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void aViolationInALaterBurstNamesItsPositionInTheStream() throws Exception {
+        String prefix = "laterburst-" + UUID.randomUUID();
+        CompletableFuture<Empty> answer = new CompletableFuture<>();
+        StreamObserver<CloudEvent> requests = openStream(answer);
+        for (int i = 0; i < 7; i++) {
+            requests.onNext(event(prefix + "-" + i).build());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> rows(prefix).size() == 7);
+        // events 7 and 8 of the stream: the second is invalid twice over
+        requests.onNext(event(prefix + "-7").build());
+        requests.onNext(event(prefix + "-8").setType("").putAttributes("time", ProtobufEvents.string("yesterday"))
+                .build());
+        requests.onCompleted();
+        assertThatThrownBy(() -> answer.get(60, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(CloudEventServiceClient.violations(e)).containsExactlyInAnyOrder("/8/type", "/8/time");
+                });
+        // the events committed before the refusal stay; the refused one is not written
+        publish(event("marker-" + prefix).build());
+        assertThat(rows(prefix)).extracting(r -> (String) r.getField("id")).doesNotContain(prefix + "-8")
+                .contains(prefix + "-0", prefix + "-6");
     }
 
     @Test

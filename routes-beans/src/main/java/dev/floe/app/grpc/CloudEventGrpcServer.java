@@ -1,6 +1,7 @@
 package dev.floe.app.grpc;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -45,6 +46,9 @@ final class CloudEventGrpcServer extends DefaultConsumer {
     /** The server of the previous start, answering the calls it still held (a Watch never ends on its own). */
     private Server closing;
     private ScheduledExecutorService checks;
+    /** Runs the hand-off of streams' bursts into the route; the previous start's serves the calls that server held. */
+    private ExecutorService handOff;
+    private ExecutorService closingHandOff;
 
     CloudEventGrpcServer(CloudEventGrpcEndpoint endpoint, Processor processor, CloudEventGrpcService service,
             BooleanSupplier ready, long intervalMs, IngestTls tls) {
@@ -64,6 +68,9 @@ final class CloudEventGrpcServer extends DefaultConsumer {
             closing.shutdownNow();
             closing = null;
         }
+        shutdownClosingHandOff();
+        handOff = getEndpoint().getCamelContext().getExecutorServiceManager().newCachedThreadPool(this,
+                "GrpcStreamHandOff");
         // a new manager per start: a stopped server's manager is in its terminal state for good
         health = new HealthStatusManager();
         setStatus(ServingStatus.NOT_SERVING);
@@ -76,7 +83,7 @@ final class CloudEventGrpcServer extends DefaultConsumer {
     private Server newServer() {
         NettyServerBuilder builder = NettyServerBuilder
                 .forAddress(new InetSocketAddress(configuration.getHost(), configuration.getPort()))
-                .addService(service.bind(this))
+                .addService(service.bind(this, handOff))
                 .addService(health.getHealthService())
                 // server reflection (v1 and the v1alpha most clients still ask first), so grpcurl needs no .proto
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -150,6 +157,9 @@ final class CloudEventGrpcServer extends DefaultConsumer {
             closing = server.shutdown();
             server = null;
         }
+        // the streams of the closing server still hand their events on
+        closingHandOff = handOff;
+        handOff = null;
         super.doStop();
     }
 
@@ -159,6 +169,15 @@ final class CloudEventGrpcServer extends DefaultConsumer {
             closing.shutdownNow();
             closing = null;
         }
+        shutdownClosingHandOff();
         super.doShutdown();
+    }
+
+    private void shutdownClosingHandOff() {
+        if (closingHandOff != null) {
+            // graceful: a hand-off under way ends as soon as the route has taken its burst
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdown(closingHandOff);
+            closingHandOff = null;
+        }
     }
 }

@@ -4,11 +4,17 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Empty;
 import dev.floe.camel.iceberg.IcebergConstants;
 import dev.floe.camel.iceberg.cloudevents.CloudEventMessages;
+import dev.floe.grpc.v1.CloudEventBatch;
 import dev.floe.grpc.v1.CloudEventServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -32,9 +38,9 @@ import org.apache.camel.support.DefaultConsumer;
 
 /**
  * Floe's gRPC service, {@code floe.v1.CloudEventService} (README "gRPC"), served by {@link CloudEventGrpcServer}, the
- * consumer of routes/grpc-to-iceberg.yaml. Each call's events become one exchange of the route, with the Protobuf event
- * format's media type, so the shared reader checks them; the call is answered when that exchange ends, after the commit
- * holding its events, or with the status {@link GrpcStatusResponder} chose.
+ * consumer of routes/grpc-to-iceberg.yaml. Each call's events become one exchange of the route (a stream's, one per
+ * burst), with the Protobuf event format's media type, so the shared reader checks them; the call is answered when that
+ * exchange ends, after the commit holding its events, or with the status {@link GrpcStatusResponder} chose.
  * <p>
  * The methods and schema are the ones protoc generated ({@link CloudEventServiceGrpc}), but each request is taken as
  * bytes instead of through the generated {@code bindService()}: the reader decodes it once and names every violation,
@@ -45,7 +51,7 @@ import org.apache.camel.support.DefaultConsumer;
 public class CloudEventGrpcService {
 
     public static final String SERVICE = CloudEventServiceGrpc.SERVICE_NAME;
-    /** Events of one stream in the route at once; more are read as earlier ones are answered. */
+    /** Events of one stream arrived or in the route at once; more are read as earlier ones commit. */
     static final int STREAM_WINDOW = 256;
 
     static final Metadata.Key<String> SNAPSHOT_ID = Metadata.Key.of("floe-snapshot-id",
@@ -92,15 +98,18 @@ public class CloudEventGrpcService {
         return generated.toBuilder(BYTES, generated.getResponseMarshaller()).build();
     }
 
-    /** The service, its calls handed to the consumer's route. */
-    public ServerServiceDefinition bind(DefaultConsumer consumer) {
+    /**
+     * The service, its calls handed to the consumer's route; {@code handOff} runs the hand-off of a stream's bursts
+     * (see {@link EventStream}).
+     */
+    public ServerServiceDefinition bind(DefaultConsumer consumer, Executor handOff) {
         ServerServiceDefinition service = ServerServiceDefinition.builder(DESCRIPTOR)
                 .addMethod(PUBLISH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
                         CloudEventMessages.STRUCTURED_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
                 .addMethod(PUBLISH_BATCH, ServerCalls.asyncUnaryCall((body, response) -> publish(consumer, body,
                         CloudEventMessages.BATCH_PROTOBUF, (ServerCallStreamObserver<Empty>) response)))
                 .addMethod(PUBLISH_STREAM, ServerCalls.asyncClientStreamingCall(
-                        response -> new EventStream(consumer, (ServerCallStreamObserver<Empty>) response)))
+                        response -> new EventStream(consumer, handOff, (ServerCallStreamObserver<Empty>) response)))
                 .build();
         return ServerInterceptors.intercept(service, new CallMetadata());
     }
@@ -131,6 +140,14 @@ public class CloudEventGrpcService {
 
     /** Runs the body through the route, asynchronously: the outcome comes once the exchange has ended. */
     static void send(DefaultConsumer consumer, byte[] body, String format, Outcome outcome) {
+        send(consumer, body, format, 0, outcome);
+    }
+
+    /**
+     * As {@link #send(DefaultConsumer, byte[], String, Outcome)}; {@code firstPosition} is the stream position of a
+     * burst's first event. Returns once the route has taken the exchange (it is waiting for its commit, or has ended).
+     */
+    static void send(DefaultConsumer consumer, byte[] body, String format, int firstPosition, Outcome outcome) {
         Context call = Context.current();
         if (call.getDeadline() != null && call.getDeadline().isExpired()) {
             outcome.ended(
@@ -141,6 +158,9 @@ public class CloudEventGrpcService {
         Exchange exchange = consumer.createExchange(false);
         exchange.getIn().setBody(body);
         exchange.getIn().setHeader(Exchange.CONTENT_TYPE, format);
+        if (firstPosition > 0) {
+            exchange.setProperty(GrpcCloudEventReader.FIRST_POSITION, firstPosition);
+        }
         String authorization = AUTHORIZATION_VALUE.get(call);
         if (authorization != null) {
             exchange.getIn().setHeader("Authorization", authorization);
@@ -157,71 +177,143 @@ public class CloudEventGrpcService {
         });
     }
 
+    /** The events as one {@code CloudEventBatch} (each its own field 1), so a burst takes PublishBatch's path. */
+    static byte[] asBatch(List<byte[]> events) {
+        int size = 0;
+        for (byte[] event : events) {
+            size += CodedOutputStream.computeByteArraySize(CloudEventBatch.EVENTS_FIELD_NUMBER, event);
+        }
+        byte[] batch = new byte[size];
+        CodedOutputStream out = CodedOutputStream.newInstance(batch);
+        try {
+            for (byte[] event : events) {
+                out.writeByteArray(CloudEventBatch.EVENTS_FIELD_NUMBER, event);
+            }
+            out.checkNoSpaceLeft();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return batch;
+    }
+
     /**
-     * A client stream: each event is one exchange, at most {@link #STREAM_WINDOW} in the route at once. The call is
-     * answered once the client has half-closed and every event has committed, or at the first failure (events before
-     * it may be committed: a retry of the stream is deduplicated).
+     * A client stream, sent through the route in bursts: each burst is the events that have arrived and not yet been
+     * handed on, as one exchange (PublishBatch's path: one read, route, admission and split for all of them). A burst
+     * is handed on at once when none is on its way into the route, else as soon as the one before it has been taken,
+     * so a trickle goes event by event as before and nothing waits for a batch to fill. At most
+     * {@link #STREAM_WINDOW} events are in the route or waiting at once, which also bounds a burst. The call is
+     * answered once the client has half-closed and every event has committed, or at the first refusal (events before
+     * it may be committed: a retry of the stream is deduplicated); violations name events by their stream position.
      */
     static final class EventStream implements StreamObserver<byte[]> {
 
         private final DefaultConsumer consumer;
+        private final Executor handOff;
+        private final Context call;
         private final ServerCallStreamObserver<Empty> response;
-        private int pending;
+        /** Arrived, not yet handed on; always empty while {@link #handing} is false. */
+        private List<byte[]> arrived = new ArrayList<>();
+        /** Events handed on so far: the stream position of the next burst's first event. */
+        private int handed;
+        /** A burst is on its way into the route (the hand-off task runs). */
+        private boolean handing;
+        /** Bursts in the route, not yet ended. */
+        private int inRoute;
         private boolean halfClosed;
         private boolean answered;
 
-        EventStream(DefaultConsumer consumer, ServerCallStreamObserver<Empty> response) {
+        EventStream(DefaultConsumer consumer, Executor handOff, ServerCallStreamObserver<Empty> response) {
             this.consumer = consumer;
+            this.handOff = handOff;
+            this.call = Context.current();
             this.response = response;
             response.setOnCancelHandler(() -> {
             });
             response.disableAutoRequest();
+            // the window bounds what a stream holds (arrived and in the route), hence a burst too: memory stays as
+            // before, and a burst is below the default batch limit (floe.batch.max-events, 1000): at most one batch
             response.request(STREAM_WINDOW);
         }
 
+        // synchronized, as every method that touches the response: grpc-java's observer takes one caller at a time, and
+        // exchanges end on many threads
         @Override
-        public void onNext(byte[] event) {
-            synchronized (this) {
-                if (answered) {
-                    return;
-                }
-                pending++;
+        public synchronized void onNext(byte[] event) {
+            if (answered) {
+                return;
             }
-            send(consumer, event, CloudEventMessages.STRUCTURED_PROTOBUF, this::ended);
+            arrived.add(event);
+            if (handing) {
+                return;
+            }
+            handing = true;
+            try {
+                // off grpc-java's thread of this call: while a burst goes into the route, the next events arrive
+                handOff.execute(this::handOn);
+            } catch (RejectedExecutionException e) {
+                answered = true;
+                arrived = List.of();
+                response.onError(Status.UNAVAILABLE.withDescription("Floe is stopping; retry").asRuntimeException());
+            }
         }
 
-        // synchronized as a whole: grpc-java's observer takes one caller at a time, and exchanges end on many threads
-        private synchronized void ended(StatusRuntimeException status) {
-            pending--;
+        /** Hands the arrived events on, a burst at a time, until none is left. */
+        private void handOn() {
+            while (true) {
+                List<byte[]> burst;
+                int first;
+                synchronized (this) {
+                    if (answered || arrived.isEmpty()) {
+                        arrived = new ArrayList<>();
+                        handing = false;
+                        answerIfDone();
+                        return;
+                    }
+                    burst = arrived;
+                    arrived = new ArrayList<>();
+                    first = handed;
+                    handed += burst.size();
+                    inRoute++;
+                }
+                byte[] batch = asBatch(burst);
+                call.run(() -> send(consumer, batch, CloudEventMessages.BATCH_PROTOBUF, first,
+                        status -> ended(burst.size(), status)));
+            }
+        }
+
+        private synchronized void ended(int events, StatusRuntimeException status) {
+            inRoute--;
             if (answered || response.isCancelled()) {
                 return;
             }
             if (status != null) {
                 answered = true;
                 response.onError(status);
-            } else if (halfClosed && pending == 0) {
-                answered = true;
-                response.onNext(Empty.getDefaultInstance());
-                response.onCompleted();
-            } else {
-                response.request(1);
+            } else if (!answerIfDone()) {
+                response.request(events);
             }
         }
 
         @Override
         public void onError(Throwable error) {
-            // the client cancelled: events already in the route still commit, as for a unary call
+            // the client cancelled: events already received still go into the route and commit, as for a unary call
         }
 
         @Override
         public synchronized void onCompleted() {
             halfClosed = true;
-            if (answered || pending > 0) {
-                return;
+            answerIfDone();
+        }
+
+        /** Answers OK once the client has half-closed and every event has committed; says whether it did. */
+        private boolean answerIfDone() {
+            if (answered || !halfClosed || handing || inRoute > 0 || response.isCancelled()) {
+                return false;
             }
             answered = true;
             response.onNext(Empty.getDefaultInstance());
             response.onCompleted();
+            return true;
         }
     }
 

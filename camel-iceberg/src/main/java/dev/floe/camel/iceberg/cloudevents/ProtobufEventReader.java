@@ -65,6 +65,14 @@ public final class ProtobufEventReader {
 
     /** All events of the batch, or an exception listing every violation: a batch is all-or-nothing. */
     public static List<CloudEvent> readBatch(byte[] body, CloudEventLimits limits) {
+        return readBatch(body, limits, 0);
+    }
+
+    /**
+     * As {@link #readBatch(byte[], CloudEventLimits)}, for a batch cut from a longer sequence (a burst of a gRPC
+     * stream): violations name each event by its position in that sequence, the first event's being {@code first}.
+     */
+    public static List<CloudEvent> readBatch(byte[] body, CloudEventLimits limits, int first) {
         List<Violation> violations = new ArrayList<>();
         List<CloudEvent> batch = new ArrayList<>();
         CodedInputStream in = CodedInputStream.newInstance(body == null ? new byte[0] : body);
@@ -76,11 +84,12 @@ public final class ProtobufEventReader {
                     throw new InvalidCloudEventException("/", "a CloudEventBatch holds only events (field "
                             + BATCH_EVENTS_FIELD + "), not field " + WireFormat.getTagFieldNumber(tag));
                 }
-                String where = "/" + i + "/";
+                String where = "/" + (first + i) + "/";
                 batch.add(event(parse(in.readByteArray(), where), where, violations, limits));
                 if (violations.size() >= InvalidCloudEventException.MAX_LISTED) {
                     violations
-                            .add(new Violation("/", "the batch was not checked past event " + i + ": fix these first"));
+                            .add(new Violation("/",
+                                    "the batch was not checked past event " + (first + i) + ": fix these first"));
                     break;
                 }
             }
