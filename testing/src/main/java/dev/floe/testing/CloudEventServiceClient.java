@@ -125,7 +125,8 @@ public final class CloudEventServiceClient {
         return List.of();
     }
 
-    private static StreamObserver<Empty> answerTo(CompletableFuture<Empty> answer) {
+    /** An observer of one call's answer that ends the future with it. */
+    public static StreamObserver<Empty> answerTo(CompletableFuture<Empty> answer) {
         return new StreamObserver<>() {
 
             @Override

@@ -174,23 +174,7 @@ class GrpcToIcebergIT {
     /** A stream left open, its events sent when the test says, answered into the future. */
     private StreamObserver<CloudEvent> openStream(CompletableFuture<Empty> answer) {
         return CloudEventServiceGrpc.newStub(CloudEventServiceClient.withToken(channel, GrpcResource.SENDER_TOKEN))
-                .withDeadlineAfter(120, TimeUnit.SECONDS).publishStream(new StreamObserver<>() {
-
-                    @Override
-                    public void onNext(Empty value) {
-                        answer.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        answer.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        answer.complete(Empty.getDefaultInstance());
-                    }
-                });
+                .withDeadlineAfter(120, TimeUnit.SECONDS).publishStream(CloudEventServiceClient.answerTo(answer));
     }
 
     @Test
