@@ -86,9 +86,9 @@ final class TableResolver {
         // previous versions is kept: at 20 commits a second a reader that loaded a version has 5 s to read it
         properties.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
         properties.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "100");
-        // an event's id is unique (per source, by the spec) and so is a Kafka offset (per partition): Parquet would fill
-        // a dictionary with every value of every file and drop it at the first page, when it sees that plain encoding
-        // is smaller, which cost a tenth of the commit thread's time on the Kafka path (bench/RESULTS.md)
+        // an event's id is unique (per source, by the spec) and so is a Kafka offset (per partition): Parquet would
+        // fill a dictionary with every value of every file and drop it at the first page, on seeing that plain encoding
+        // is smaller; its checks were a quarter of the commit thread's samples on the Kafka path (bench/RESULTS.md)
         properties.put(TableProperties.PARQUET_DICT_ENCODING_ENABLED_COLUMN_PREFIX + EventTableLayout.ID, "false");
         properties.put(TableProperties.PARQUET_DICT_ENCODING_ENABLED_COLUMN_PREFIX + EventTableLayout.KAFKA + ".offset",
                 "false");

@@ -17,7 +17,8 @@ import org.apache.camel.Processor;
 /**
  * Reads a gRPC call's request, one {@code io.cloudevents.v1.CloudEvent} or a {@code CloudEventBatch} (a PublishBatch
  * request, or a burst of a PublishStream) as {@link CloudEventGrpcService} marked it, with the shared Protobuf format
- * reader: the same rules and limits as every other source. Replaces the body with the List of canonical CloudEvents, or throws with every violation found.
+ * reader: the same rules and limits as every other source. Replaces the body with the List of canonical CloudEvents,
+ * or throws with every violation found.
  */
 @ApplicationScoped
 @Named("grpcCloudEventReader")
