@@ -3,10 +3,7 @@ package dev.floe.camel.iceberg.cloudevents;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.floe.camel.iceberg.IcebergComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -97,15 +94,6 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
                 .maxNameLength(maxJsonNameLength)
                 .maxDocumentLength(maxJsonDocumentLength)
                 .build();
-    }
-
-    /** A mapper that reads sender input within these limits; duplicate member names are an error. */
-    public ObjectMapper newMapper() {
-        ObjectMapper mapper = JsonMapper.builder()
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .build();
-        mapper.getFactory().setStreamReadConstraints(streamReadConstraints());
-        return mapper;
     }
 
     /**
