@@ -11,7 +11,9 @@ import jakarta.inject.Named;
 import dev.floe.app.batch.EventBatchAggregation;
 import dev.floe.app.batch.Reservation;
 import dev.floe.camel.iceberg.IcebergConstants;
+import dev.floe.camel.iceberg.IcebergEndpoint;
 import dev.floe.camel.iceberg.SourceOffsets;
+import dev.floe.camel.iceberg.StagedBatch;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -51,16 +53,18 @@ public class KafkaBatches extends EventBatchAggregation {
             in.removeHeaders("*");
             in.setHeader(IcebergConstants.TABLE, part.table());
             in.setHeader(ENDPOINT, part.endpointUri());
-            in.setBody(new ArrayList<>(part.events()));
+            // the lane writes each poll's rows into the batch's files as they come, so the batch holds Parquet pages
+            // rather than parsed events until its commit (README "Kafka")
+            in.setBody(batch.getContext().getEndpoint(part.endpointUri(), IcebergEndpoint.class)
+                    .openBatch(part.table()));
             batch.removeProperty(Reservation.class.getName());
             batch.setProperty(EVENTS, 0);
             batch.setProperty(BYTES, 0L);
             batch.setProperty(KafkaProgress.GENERATION, part.generation());
             batch.setProperty(RECORDS, new ArrayList<SourcePosition>());
             batch.setProperty(ROOMS, new ArrayList<Reservation>());
-        } else {
-            batch.getIn().getBody(List.class).addAll(part.events());
         }
+        batch.getIn().getBody(StagedBatch.class).add(part.events());
         batch.getProperty(RECORDS, List.class).addAll(part.records());
         batch.getProperty(ROOMS, List.class).add(part.room());
         batch.setProperty(ABSORBED, part.absorbed());
@@ -100,6 +104,9 @@ public class KafkaBatches extends EventBatchAggregation {
     @Override
     @SuppressWarnings("unchecked")
     protected void settled(Exchange batch, Throwable failure) {
+        if (batch.getIn().getBody() instanceof StagedBatch staged) {
+            staged.close();
+        }
         if (batch.getProperty(ACKNOWLEDGED, false, Boolean.class)) {
             return;
         }

@@ -89,6 +89,15 @@ final class CommitLanes {
     }
 
     /**
+     * Runs a task on the table's lane, in turn with its commits: a {@link StagedBatch}'s rows written as they arrive.
+     *
+     * @throws RejectedExecutionException when the lane is stopping
+     */
+    void stage(TableIdentifier table, Runnable task) {
+        lane(table).executor.execute(task);
+    }
+
+    /**
      * Runs a maintenance commit on the table's lane, between two ingest commits, and waits for it. Ingest commits of
      * this process then never race it: at 20 commits a second a compaction racing them never got its turn (every
      * retry found the table moved on), and an ingest commit waits at most for this one commit.
@@ -119,8 +128,15 @@ final class CommitLanes {
             }
             return lane;
         }
-        return lanes.computeIfAbsent(table, t -> new Lane(executors.newThreadPool(owner, "IcebergCommit[" + t + "]",
-                laneProfile())));
+        return lanes.computeIfAbsent(table, t -> {
+            Lane lane = new Lane(executors.newThreadPool(owner, "IcebergCommit[" + t + "]", laneProfile()));
+            // a new thread inherits its creator's context class loader, and a lane may be created on any source's
+            // thread (a Kafka poller's is the application class loader under Quarkus): Hadoop loads its file systems
+            // through it, and one loaded by another loader than Hadoop's own fails its cast
+            ClassLoader loader = CommitLanes.class.getClassLoader();
+            lane.executor.execute(() -> Thread.currentThread().setContextClassLoader(loader));
+            return lane;
+        });
     }
 
     /** Batches waiting for their commit, per table. */
@@ -182,7 +198,7 @@ final class CommitLanes {
         private int queuedRows() {
             int rows = 0;
             for (PendingBatch batch : queue) {
-                rows += batch.rows().size();
+                rows += batch.size();
             }
             return rows;
         }
@@ -194,9 +210,9 @@ final class CommitLanes {
             SourceOffsets claims = null;
             PendingBatch next;
             while ((next = queue.peek()) != null && (group.isEmpty()
-                    || rows + next.rows().size() <= maxRows && joins(group.get(0), claims, next))) {
+                    || rows + next.size() <= maxRows && joins(group.get(0), claims, next))) {
                 group.add(queue.poll());
-                rows += next.rows().size();
+                rows += next.size();
                 if (next.offsets() != null) {
                     claims = claims == null ? next.offsets() : claims.then(next.offsets());
                 }

@@ -52,14 +52,8 @@ final class DataFileWriter {
     static WriteResult write(Table table, List<Record> records, BitSet deletes, Schema keySchema, Long targetFileSize)
             throws IOException {
         FileFormat format = format(table);
-        long target = targetFileSize != null
-                ? targetFileSize
-                : PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
-                        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
-        GenericFileWriterFactory.Builder factory = new GenericFileWriterFactory.Builder(table)
-                .dataFileFormat(format)
-                .dataSchema(table.schema())
-                .writerProperties(table.properties());
+        long target = targetSize(table, targetFileSize);
+        GenericFileWriterFactory.Builder factory = writerFactory(table, format);
         if (keySchema != null) {
             factory.deleteFileFormat(format)
                     .equalityFieldIds(TypeUtil.indexById(keySchema.asStruct()).entrySet().stream()
@@ -67,11 +61,7 @@ final class DataFileWriter {
                     .equalityDeleteRowSchema(keySchema);
         }
         FileWriterFactory<Record> writers = factory.build();
-        // a random operation id keeps file names unique across replicas and retries
-        OutputFileFactory files = OutputFileFactory.builderFor(table, 1, 1)
-                .format(format)
-                .operationId(UUID.randomUUID().toString())
-                .build();
+        OutputFileFactory files = outputFiles(table, format);
         int[] order = clustered(table, records);
         if (keySchema != null) {
             UpsertWriter upserts = new UpsertWriter(table, format, writers, files, target, keySchema);
@@ -109,11 +99,47 @@ final class DataFileWriter {
         }
     }
 
+    /**
+     * A writer of appended rows into an unpartitioned table's data files, rolling to a new file at the target size: the
+     * rows of a {@link StagedBatch}, written as they arrive.
+     */
+    static TaskWriter<Record> openAppend(Table table, Long targetFileSize) {
+        if (!table.spec().isUnpartitioned()) {
+            throw new IllegalArgumentException("rows are written as they arrive into unpartitioned tables only");
+        }
+        FileFormat format = format(table);
+        return new UnpartitionedWriter<>(table.spec(), format, writerFactory(table, format).build(),
+                outputFiles(table, format), table.io(),
+                targetSize(table, targetFileSize));
+    }
+
     /** The table's data file format (write.format.default). */
     static FileFormat format(Table table) {
         return FileFormat.fromString(table.properties()
                 .getOrDefault(TableProperties.DEFAULT_FILE_FORMAT, TableProperties.DEFAULT_FILE_FORMAT_DEFAULT)
                 .toUpperCase(Locale.ROOT));
+    }
+
+    private static GenericFileWriterFactory.Builder writerFactory(Table table, FileFormat format) {
+        return new GenericFileWriterFactory.Builder(table)
+                .dataFileFormat(format)
+                .dataSchema(table.schema())
+                .writerProperties(table.properties());
+    }
+
+    private static long targetSize(Table table, Long targetFileSize) {
+        return targetFileSize != null
+                ? targetFileSize
+                : PropertyUtil.propertyAsLong(table.properties(), TableProperties.WRITE_TARGET_FILE_SIZE_BYTES,
+                        TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT);
+    }
+
+    private static OutputFileFactory outputFiles(Table table, FileFormat format) {
+        // a random operation id keeps file names unique across replicas and retries
+        return OutputFileFactory.builderFor(table, 1, 1)
+                .format(format)
+                .operationId(UUID.randomUUID().toString())
+                .build();
     }
 
     /**

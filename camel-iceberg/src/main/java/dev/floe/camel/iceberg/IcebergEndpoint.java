@@ -1,5 +1,8 @@
 package dev.floe.camel.iceberg;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -27,6 +30,8 @@ public class IcebergEndpoint extends DefaultEndpoint {
 
     private final TableIdentifier tableIdentifier;
     private volatile Catalog catalog;
+    // each writer is used only from its own table's lane thread
+    private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
 
     public IcebergEndpoint(String uri, IcebergComponent component, TableIdentifier table,
             IcebergConfiguration configuration) {
@@ -65,6 +70,19 @@ public class IcebergEndpoint extends DefaultEndpoint {
             }
         }
         return c;
+    }
+
+    /**
+     * A batch for this endpoint's table, or for {@code table} (as the {@link IcebergConstants#TABLE} header names one)
+     * when not null, whose rows are written as they are added: send it as the body of an exchange to this endpoint.
+     */
+    public StagedBatch openBatch(String table) {
+        return new StagedBatch(this, table != null ? TableNames.parse(table) : tableIdentifier);
+    }
+
+    /** The writer of a table's commits and staged rows, used from the table's lane thread only. */
+    TableWriter writer(TableIdentifier table) {
+        return writers.computeIfAbsent(table, t -> new TableWriter(this, t));
     }
 
     @Override

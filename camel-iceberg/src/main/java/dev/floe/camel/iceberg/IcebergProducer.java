@@ -24,8 +24,6 @@ import org.apache.iceberg.catalog.TableIdentifier;
  */
 public class IcebergProducer extends DefaultAsyncProducer {
 
-    // Each writer is used only from its own table's lane thread.
-    private final Map<TableIdentifier, TableWriter> writers = new ConcurrentHashMap<>();
     private final Map<TableIdentifier, TableWriter> validators = new ConcurrentHashMap<>();
 
     private WritableHealthCheckRepository healthCheckRepository;
@@ -95,10 +93,19 @@ public class IcebergProducer extends DefaultAsyncProducer {
                 throw new IllegalArgumentException(
                         "Invalid batch id '" + batchId + "': must be non-empty, without commas");
             }
-            List<?> rows = flatten(in.getMandatoryBody(List.class));
-            requireWithinLimits(rows);
-            batch = new PendingBatch(exchange, callback, batchId, rows,
-                    in.getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class));
+            SourceOffsets offsets = in.getHeader(IcebergConstants.SOURCE_OFFSETS, SourceOffsets.class);
+            if (in.getBody() instanceof StagedBatch staged) {
+                // its rows met the limits as they were added
+                if (!staged.table().equals(table)) {
+                    throw new IllegalArgumentException("A batch staged for table " + staged.table()
+                            + " cannot be committed to " + table);
+                }
+                batch = new PendingBatch(exchange, callback, batchId, staged, offsets);
+            } else {
+                List<?> rows = flatten(in.getMandatoryBody(List.class));
+                requireWithinLimits(rows);
+                batch = new PendingBatch(exchange, callback, batchId, rows, offsets);
+            }
         } catch (Exception e) {
             exchange.setException(e);
             callback.done(true);
@@ -106,6 +113,9 @@ public class IcebergProducer extends DefaultAsyncProducer {
         }
         if ("validate".equals(getEndpoint().getConfiguration().getOperation())) {
             try {
+                if (batch.staged() != null) {
+                    throw new IllegalArgumentException("operation=validate takes a List body, not a staged batch");
+                }
                 // runs on the caller's thread: a quick check against the table's current schema, nothing written
                 TableWriter validator = validators.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t));
                 synchronized (validator) {
@@ -164,7 +174,7 @@ public class IcebergProducer extends DefaultAsyncProducer {
         long started = System.nanoTime();
         TableWriter.Outcome outcome;
         try {
-            outcome = writers.computeIfAbsent(table, t -> new TableWriter(getEndpoint(), t)).append(group);
+            outcome = getEndpoint().writer(table).append(group);
         } catch (RuntimeException e) {
             group.forEach(b -> fail(b, e));
             getEndpoint().getComponent().activity(table).failed(e);

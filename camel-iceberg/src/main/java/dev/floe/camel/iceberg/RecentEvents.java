@@ -65,6 +65,10 @@ final class RecentEvents {
         return seen.containsKey(key(event));
     }
 
+    synchronized boolean contains(String key) {
+        return seen.containsKey(key);
+    }
+
     /** This process committed these keys in {@code snapshotId}: no need to read them back. */
     synchronized void committed(long snapshotId, Collection<String> keys) {
         long now = System.currentTimeMillis();

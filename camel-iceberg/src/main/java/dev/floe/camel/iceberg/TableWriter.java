@@ -42,6 +42,7 @@ final class TableWriter {
     private final IcebergConfiguration conf;
     private final TableIdentifier id;
     private final BatchCommitter committer;
+    private final RowStager stager;
     private Table table;
     private long refreshedAt;
     // the table's dedup window, shared with every writer of the table in this process; null when off
@@ -63,6 +64,12 @@ final class TableWriter {
         this.recent = conf.getDedupWindowSeconds() > 0 && conf.isDedup() && !upsert()
                 ? endpoint.getComponent().dedupWindow(endpoint, id)
                 : null;
+        this.stager = new RowStager(id, conf, recent);
+    }
+
+    /** Writes (or holds) the rows that have arrived in a staged batch; on the table's lane. */
+    void stage(StagedBatch batch) {
+        stager.stage(batch, () -> table != null ? table : currentTable("-"));
     }
 
     /** What happened to each batch of a group. */
@@ -77,11 +84,14 @@ final class TableWriter {
         EventJson json = new EventJson(upsert(), conf.limits());
         try {
             current = currentTable(group.get(0).batchId());
+            // what staged batches still have waiting is written (or held) in the table as it now is
+            group.stream().filter(b -> b.staged() != null).forEach(b -> stager.stage(b.staged(), () -> table));
             if (inferred()) {
                 evolve(current, group, failures, json);
             }
         } catch (RuntimeException e) {
             group.forEach(b -> failures.put(b, e));
+            discardStaged(group);
             return new Outcome(null, 0, 0, rows, failures);
         }
         RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), json);
@@ -90,22 +100,29 @@ final class TableWriter {
         List<PendingBatch> committing = new ArrayList<>();
         Set<String> seen = conf.isDedup() && !upsert() ? new HashSet<>() : null;
         List<String> committingKeys = new ArrayList<>();
+        List<DataFile> stagedFiles = new ArrayList<>();
         for (PendingBatch batch : group) {
             if (failures.containsKey(batch)) {
+                discardStaged(List.of(batch));
                 continue;
             }
             List<String> batchKeys = new ArrayList<>();
             try {
+                List<DataFile> staged = finishStaged(batch, seen, batchKeys);
                 List<Record> converted = convert(converter, json, batch, seen, batchKeys, deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
-                rows.put(batch, batch.rows().size());
+                rows.put(batch, batch.size());
                 committing.add(batch);
                 committingKeys.addAll(batchKeys);
+                stagedFiles.addAll(staged);
             } catch (IcebergWriteException e) {
-                // the failed batch's rows are not kept, nor are its delete marks or its dedup keys
+                // the failed batch's rows are not kept, nor are its delete marks, its dedup keys or its files
                 deletes.clear(records.size(), Math.max(records.size(), deletes.length()));
-                batchKeys.forEach(seen::remove);
+                if (seen != null) {
+                    batchKeys.forEach(seen::remove);
+                }
+                discardStaged(List.of(batch));
                 failures.put(batch, e);
             }
         }
@@ -115,12 +132,14 @@ final class TableWriter {
             RuntimeException first = failures.values().iterator().next();
             group.forEach(b -> failures.putIfAbsent(b, new IcebergWriteException(id, b.batchId(), "write",
                     new IllegalStateException("an earlier batch of its commit failed: " + first.getMessage(), first))));
+            discardStaged(group);
             return new Outcome(null, 0, 0, rows, failures);
         }
         for (int i = 1; offsets != null && i < committing.size(); i++) {
             offsets = offsets.then(committing.get(i).offsets());
         }
-        if (records.isEmpty() && offsets == null) {
+        if (records.isEmpty() && stagedFiles.isEmpty() && offsets == null) {
+            settleStaged(committing);
             return new Outcome(null, 0, 0, rows, failures);
         }
         String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
@@ -137,7 +156,8 @@ final class TableWriter {
             } catch (Exception e) {
                 throw new IcebergWriteException(id, batchIds, "write", e);
             }
-            List<DataFile> files = Arrays.asList(written.dataFiles());
+            List<DataFile> files = new ArrayList<>(stagedFiles);
+            files.addAll(Arrays.asList(written.dataFiles()));
             long snapshotId = committer.commit(current, batchIds, files, Arrays.asList(written.deleteFiles()),
                     offsets);
             if (recent != null) {
@@ -151,7 +171,41 @@ final class TableWriter {
             // a commit whose outcome stayed unknown is not ours to the window: if it landed, catchUp reads it back
             committing.forEach(b -> failures.put(b, e));
             return new Outcome(null, 0, 0, rows, failures);
+        } finally {
+            // the committer deleted the files of a commit proven absent, and keeps them in doubt
+            settleStaged(committing);
         }
+    }
+
+    /**
+     * Closes a staged batch's files for the commit, its dedup keys joining {@code seen} and {@code batchKeys}.
+     *
+     * @return its data files (none for a List body)
+     */
+    private List<DataFile> finishStaged(PendingBatch batch, Set<String> seen, List<String> batchKeys) {
+        StagedBatch staged = batch.staged();
+        if (staged == null) {
+            return List.of();
+        }
+        try {
+            List<DataFile> files = stager.finish(staged, () -> table);
+            if (seen != null) {
+                seen.addAll(staged.keys);
+                batchKeys.addAll(staged.keys);
+            }
+            return files;
+        } catch (IcebergWriteException e) {
+            throw new IcebergWriteException(id, batch.batchId(), e.getAction(), e.getCause());
+        }
+    }
+
+    /** Staged batches that will not commit: their files are deleted. */
+    private void discardStaged(List<PendingBatch> batches) {
+        batches.stream().filter(b -> b.staged() != null).forEach(b -> stager.discard(b.staged(), table));
+    }
+
+    private void settleStaged(List<PendingBatch> batches) {
+        batches.stream().filter(b -> b.staged() != null).forEach(b -> stager.settled(b.staged()));
     }
 
     /**
