@@ -149,8 +149,10 @@ class KafkaProcessIT {
         broker.createTopic(topic, 2);
         int n = 2000;
         produce(broker, topic, 2, 0, n);
+        // at most two batches are admitted before the first commit, which a group commit could otherwise fill with
+        // every record
         FloeProcess.runUntilCrashAfterCommit(dir, "kafka-crash-after-commit-1.log", env(topic),
-                List.of("-Dfloe.kafka.batch.max-events=500"));
+                List.of("-Dfloe.kafka.batch.max-events=500", "-Dfloe.max-pending-events=1000"));
         // the table holds a commit, and Kafka never heard of it
         assertThat(ids()).isNotEmpty().hasSizeLessThan(n);
         Map<TopicPartition, ?> committed = broker.committed(group(topic));

@@ -22,9 +22,9 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * Writes the rows of a table's {@link StagedBatch}es into open data files as they arrive, on the table's lane thread,
  * and closes a batch's files for its commit. Not thread-safe: one per {@link TableWriter}, used from its lane.
  * <p>
- * Duplicates are dropped as a commit drops them: an event already in the batch, in another batch staged and not yet
- * settled, or in the table's dedup window. A batch is settled when its commit succeeded or failed, or when it was
- * closed without reaching a commit; the keys of a batch that did not commit stop counting at once.
+ * Duplicates are dropped as a commit drops them: an event already in the batch or in the table's dedup window. An event
+ * that another batch holds and has not settled yet is held for the commit to judge. A batch is settled when its commit
+ * succeeded or failed, or when it was closed without reaching a commit.
  */
 final class RowStager {
 
@@ -137,7 +137,7 @@ final class RowStager {
                 new EventJson(false, conf.limits()));
         for (int i = 0; i < rows.size(); i++) {
             Object row = rows.get(i);
-            if (dedup && row instanceof CloudEvent event && isDuplicate(batch, RecentEvents.key(event))) {
+            if (dedup && row instanceof CloudEvent event && !admit(batch, RecentEvents.key(event), row)) {
                 continue;
             }
             try {
@@ -150,17 +150,24 @@ final class RowStager {
         batch.written += rows.size();
     }
 
-    private boolean isDuplicate(StagedBatch batch, String key) {
+    /**
+     * Whether the row is to be written now: not if the batch or the dedup window has its event already (it is dropped),
+     * nor if another batch that has not settled holds it. That batch may never commit: a Kafka replay after a rewind
+     * reads again what a stale batch holds, and that batch's commit is then refused. So the row is held, and the
+     * commit judges it once the other batch has settled, as it judges a List body's rows.
+     */
+    private boolean admit(StagedBatch batch, String key, Object row) {
         StagedBatch holder = pending.get(key);
-        if (holder != null && (holder == batch || holder.failure == null && !holder.isClosed())) {
-            return true;
+        if (holder == batch || recent != null && recent.contains(key)) {
+            return false;
         }
-        if (recent != null && recent.contains(key)) {
-            return true;
+        if (holder != null && holder.failure == null && !holder.isClosed()) {
+            batch.held.add(row);
+            return false;
         }
         pending.put(key, batch);
         batch.keys.add(key);
-        return false;
+        return true;
     }
 
     private void fail(StagedBatch batch, IcebergWriteException e) {

@@ -36,9 +36,7 @@ class IcebergProducerTest extends CamelTestSupport {
     static Path dir;
 
     private String endpoint(String table, String options) {
-        return "iceberg:" + table + "?catalogName=test&catalog.type=jdbc"
-                + "&catalog.uri=RAW(jdbc:sqlite:" + dir.resolve("catalog.db") + "?journal_mode=WAL&busy_timeout=5000)"
-                + "&catalog.warehouse=" + dir.resolve("warehouse").toUri() + options;
+        return LocalCatalog.endpoint(dir, table, options);
     }
 
     private Catalog catalog(String table) {

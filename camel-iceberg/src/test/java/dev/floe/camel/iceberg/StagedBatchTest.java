@@ -31,9 +31,7 @@ class StagedBatchTest extends CamelTestSupport {
     static Path dir;
 
     private String endpoint(String table, String options) {
-        return "iceberg:" + table + "?catalogName=test&catalog.type=jdbc"
-                + "&catalog.uri=RAW(jdbc:sqlite:" + dir.resolve("catalog.db") + "?journal_mode=WAL&busy_timeout=5000)"
-                + "&catalog.warehouse=" + dir.resolve("warehouse").toUri() + options;
+        return LocalCatalog.endpoint(dir, table, options);
     }
 
     private StagedBatch open(String table, String options) {
@@ -96,19 +94,37 @@ class StagedBatchTest extends CamelTestSupport {
     }
 
     @Test
-    void anEventStagedByABatchStillOpenIsWrittenOnlyByThatBatch() throws Exception {
-        StagedBatch first = open("it.twice", "");
-        StagedBatch second = open("it.twice", "");
+    void anEventTwoBatchesHoldIsWrittenOnceWhenBothCommit() throws Exception {
+        // the dedup window remembers what this process committed
+        String window = "&dedupWindowSeconds=600";
+        StagedBatch first = open("it.twice", window);
+        StagedBatch second = open("it.twice", window);
         first.add(events("t1"));
         second.add(events("t1", "t2"));
 
-        assertThat(commit("it.twice", "", first).getException()).isNull();
-        Exchange done = commit("it.twice", "", second);
+        assertThat(commit("it.twice", window, first).getException()).isNull();
+        Exchange done = commit("it.twice", window, second);
 
         assertThat(done.getException()).isNull();
         // a duplicate dropped is in the table all the same: it counts as written
         assertThat(done.getMessage().getHeader(IcebergConstants.RECORD_COUNT, Long.class)).isEqualTo(2L);
         assertThat(ids("it.twice")).containsExactlyInAnyOrder("t1", "t2");
+    }
+
+    @Test
+    void anEventAStaleBatchHoldsIsWrittenByTheReplayThatCommitsFirst() throws Exception {
+        commit("it.replay", "", open("it.replay", ""));
+        // a batch of records read before a rewind, whose commit will be refused, and the replay of those records
+        StagedBatch stale = open("it.replay", "");
+        StagedBatch replay = open("it.replay", "");
+        stale.add(events("r1"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> stale.written == 1);
+        replay.add(events("r1", "r2"));
+
+        assertThat(commit("it.replay", "", replay).getException()).isNull();
+
+        assertThat(ids("it.replay")).containsExactlyInAnyOrder("r1", "r2");
+        stale.close();
     }
 
     @Test
