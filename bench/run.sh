@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # HTTP and gRPC benchmark: Floe on the embedded default vs the Iceberg-writer ceiling, in one run on this machine.
 # Usage: bench/run.sh [SECONDS]   (results go to stdout; copy them into bench/RESULTS.md)
+#        ONLY=http-batched bench/run.sh [SECONDS]   runs the HTTP batched load alone (the ceiling, then 8 x 2,000 events)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-20}
@@ -19,9 +20,11 @@ trap 'kill $FLOE 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 60); do curl -sf localhost:9000/q/health/ready >/dev/null && break; sleep 1; done
 
 java -cp "$CP" dev.floe.bench.LoadClient http://127.0.0.1:8080/ batched 8 "$SECONDS_PER_RUN" 2000
-java -cp "$CP" dev.floe.bench.LoadClient http://127.0.0.1:8080/ binary 64 "$SECONDS_PER_RUN"
-# the same shapes over gRPC: a client stream of 2,000 events per call, and one event per unary call
-java -cp "$CP" dev.floe.bench.GrpcLoadClient 127.0.0.1:50051 stream 8 "$SECONDS_PER_RUN" 2000
-java -cp "$CP" dev.floe.bench.GrpcLoadClient 127.0.0.1:50051 unary 64 "$SECONDS_PER_RUN"
+if [ "${ONLY:-}" != http-batched ]; then
+  java -cp "$CP" dev.floe.bench.LoadClient http://127.0.0.1:8080/ binary 64 "$SECONDS_PER_RUN"
+  # the same shapes over gRPC: a client stream of 2,000 events per call, and one event per unary call
+  java -cp "$CP" dev.floe.bench.GrpcLoadClient 127.0.0.1:50051 stream 8 "$SECONDS_PER_RUN" 2000
+  java -cp "$CP" dev.floe.bench.GrpcLoadClient 127.0.0.1:50051 unary 64 "$SECONDS_PER_RUN"
+fi
 echo "floe_peak_rss_mb=$(( $(awk '/VmHWM/{print $2}' /proc/$FLOE/status) / 1024 ))"
 curl -s localhost:9000/q/metrics | grep -E '^floe_(batches_committed_total|events_accepted_total|commit_failures_total)' || true

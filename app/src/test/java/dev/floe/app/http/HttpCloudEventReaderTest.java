@@ -10,6 +10,8 @@ import dev.floe.camel.iceberg.cloudevents.InvalidCloudEventException;
 import dev.floe.camel.iceberg.cloudevents.UnsupportedFormatException;
 import io.cloudevents.CloudEvent;
 import org.apache.camel.Exchange;
+import org.apache.camel.converter.stream.ByteArrayInputStreamCache;
+import org.apache.camel.converter.stream.InputStreamCache;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
@@ -72,5 +74,31 @@ class HttpCloudEventReaderTest {
         Exchange put = exchange("x", "ce-specversion", "1.0");
         put.getIn().setHeader(Exchange.HTTP_METHOD, "PUT");
         assertThatThrownBy(() -> read(put)).isInstanceOf(MethodNotAllowedException.class);
+    }
+
+    /** netty-http hands the body over as a stream cache: read at its exact length, and readable again afterwards. */
+    @Test
+    void aStreamCachedBodyIsReadWhole() throws Exception {
+        String batch = "[{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data\":{\"a\":[1,2]}},"
+                + "{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"t\"}]";
+        byte[] bytes = batch.getBytes(StandardCharsets.UTF_8);
+        InputStreamCache known = new InputStreamCache(bytes);
+        known.read(new byte[5]); // a step before may have read part of it
+        // a cache that cannot tell its length goes through Camel's converter
+        ByteArrayInputStreamCache unknown = new ByteArrayInputStreamCache(new java.io.ByteArrayInputStream(bytes)) {
+
+            @Override
+            public long length() {
+                return 0;
+            }
+        };
+        for (Object body : List.of(known, unknown)) {
+            Exchange exchange = exchange(null, "Content-Type", "application/cloudevents-batch+json");
+            exchange.getIn().setBody(body);
+            assertThat(read(exchange)).extracting(CloudEvent::getId).containsExactly("1", "2");
+        }
+        assertThat(HttpCloudEventReader.bytes(exchange(null).getIn())).isNull();
+        known.reset();
+        assertThat(known.readAllBytes()).isEqualTo(bytes);
     }
 }

@@ -61,8 +61,9 @@ final class RecentEvents {
         return event.getSource() + "\u0000" + event.getId();
     }
 
-    synchronized boolean contains(CloudEvent event) {
-        return seen.containsKey(key(event));
+    /** Whether the window holds this {@link #key}: the caller has it already, and building it again is not free. */
+    synchronized boolean contains(String key) {
+        return seen.containsKey(key);
     }
 
     synchronized boolean contains(String key) {
@@ -71,7 +72,8 @@ final class RecentEvents {
 
     /** This process committed these keys in {@code snapshotId}: no need to read them back. */
     synchronized void committed(long snapshotId, Collection<String> keys) {
-        long now = System.currentTimeMillis();
+        // one boxed time shared by the commit's keys, not one per key for as long as the window holds them
+        Long now = System.currentTimeMillis();
         keys.forEach(key -> put(key, now));
         ownSnapshots.add(snapshotId);
         if (ownSnapshots.size() > OWN_SNAPSHOTS_KEPT) {
@@ -110,8 +112,8 @@ final class RecentEvents {
         }
         // oldest first, so the map stays in commit order
         for (int i = unseen.size() - 1; i >= 0; i--) {
-            Snapshot s = unseen.get(i);
-            readKeys(table, s).forEach(key -> put(key, s.timestampMillis()));
+            Long committedAt = unseen.get(i).timestampMillis();
+            readKeys(table, unseen.get(i)).forEach(key -> put(key, committedAt));
         }
         lastSeenSnapshot = head.snapshotId();
         evict(now);
@@ -177,7 +179,7 @@ final class RecentEvents {
         return found;
     }
 
-    private void put(String key, long committedAtMillis) {
+    private void put(String key, Long committedAtMillis) {
         Long previous = seen.remove(key);
         if (previous == null) {
             bytes += entryBytes(key);

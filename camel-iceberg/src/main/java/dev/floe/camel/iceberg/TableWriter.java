@@ -409,7 +409,7 @@ final class TableWriter {
             Object row = input.get(i);
             if (seen != null && row instanceof CloudEvent event) {
                 String key = RecentEvents.key(event);
-                if (!seen.add(key) || recent != null && recent.contains(event)) {
+                if (!seen.add(key) || recent != null && recent.contains(key)) {
                     continue; // in this commit already, or in the table within the dedup window
                 }
                 batchKeys.add(key);

@@ -1,5 +1,6 @@
 package dev.floe.camel.iceberg.cloudevents;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,12 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
     public static final int DEFAULT_MAX_JSON_NUMBER_LENGTH = 100;
     public static final int DEFAULT_MAX_JSON_NAME_LENGTH = 256;
     public static final long DEFAULT_MAX_JSON_DOCUMENT_LENGTH = 16777216;
+
+    /**
+     * The longest text of an {@link OffsetDateTime} (ASCII): a signed nine-digit year, nanoseconds and an offset with
+     * seconds, "+999999999-12-31T23:59:59.999999999+17:59:59".
+     */
+    private static final int MAX_TIME_TEXT = 44;
 
     public static final CloudEventLimits DEFAULTS = new CloudEventLimits(DEFAULT_MAX_ATTRIBUTE_BYTES,
             DEFAULT_MAX_EXTENSIONS, DEFAULT_MAX_ATTRIBUTES_BYTES, DEFAULT_MAX_DATA_BASE64_LENGTH,
@@ -184,9 +191,17 @@ public record CloudEventLimits(int maxAttributeBytes, int maxExtensions, int max
     /** The UTF-8 bytes an attribute may have at most, judged by lengths alone; -1 when a cap may be broken. */
     private long bound(String name, Object value) {
         long nameBound = 3L * name.length();
-        long valueBound = value == null
-                ? 0
-                : value instanceof Integer || value instanceof Boolean ? 11 : 3L * value.toString().length();
+        long valueBound;
+        if (value == null) {
+            valueBound = 0;
+        } else if (value instanceof Integer || value instanceof Boolean) {
+            valueBound = 11;
+        } else if (value instanceof OffsetDateTime) {
+            // its text would be built for every event of every batch, the largest allocation of the producer's check
+            valueBound = MAX_TIME_TEXT;
+        } else {
+            valueBound = 3L * value.toString().length();
+        }
         return nameBound > maxAttributeBytes || valueBound > maxAttributeBytes ? -1 : nameBound + valueBound;
     }
 

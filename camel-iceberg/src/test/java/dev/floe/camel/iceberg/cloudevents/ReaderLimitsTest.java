@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import io.cloudevents.CloudEvent;
@@ -179,5 +182,26 @@ class ReaderLimitsTest {
         }
         assertThatThrownBy(() -> limits.requireWithin(many.build(), 1)).isInstanceOf(EventLimitExceededException.class)
                 .hasMessageContaining("33 extension attributes").hasMessageContaining("maxExtensions (32)");
+    }
+
+    @Test
+    void theQuickBoundOfATimeIsNeverBelowItsText() {
+        // the longest text a time can have; the quick check judges a time by a constant, not by building its text
+        OffsetDateTime longest = OffsetDateTime.of(LocalDateTime.MAX, ZoneOffset.ofHoursMinutesSeconds(17, 59, 59));
+        int length = longest.toString().length();
+        CloudEventBuilder event = CloudEventBuilder.v1().withId("1").withSource(java.net.URI.create("/s"))
+                .withType("t").withTime(longest);
+        limitsWithAttributeCap(length).requireWithin(event.build(), 0);
+        assertThatThrownBy(() -> limitsWithAttributeCap(length - 1).requireWithin(event.build(), 2))
+                .isInstanceOf(EventLimitExceededException.class)
+                .satisfies(e -> assertThat(((InvalidCloudEventException) e).violations()).singleElement()
+                        .extracting(Violation::attribute).isEqualTo("/2/time"));
+    }
+
+    private static CloudEventLimits limitsWithAttributeCap(int maxAttributeBytes) {
+        CloudEventLimits d = CloudEventLimits.DEFAULTS;
+        return new CloudEventLimits(maxAttributeBytes, d.maxExtensions(), d.maxAttributesBytes(),
+                d.maxDataBase64Length(), d.maxJsonDepth(), d.maxJsonStringLength(), d.maxJsonNumberLength(),
+                d.maxJsonNameLength(), d.maxJsonDocumentLength());
     }
 }
