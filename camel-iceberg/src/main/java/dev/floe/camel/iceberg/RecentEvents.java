@@ -66,10 +66,6 @@ final class RecentEvents {
         return seen.containsKey(key);
     }
 
-    synchronized boolean contains(String key) {
-        return seen.containsKey(key);
-    }
-
     /** This process committed these keys in {@code snapshotId}: no need to read them back. */
     synchronized void committed(long snapshotId, Collection<String> keys) {
         // one boxed time shared by the commit's keys, not one per key for as long as the window holds them
