@@ -107,6 +107,40 @@ final class RowStager {
         return batch.files;
     }
 
+    /**
+     * For a commit: writes what a staged batch still has waiting and closes its files, its dedup keys joining
+     * {@code seen} (null: no dedup) and {@code batchKeys}.
+     *
+     * @return its data files (none for a List body)
+     * @throws IcebergWriteException naming the batch, when a row could not be converted or written
+     */
+    List<DataFile> finish(PendingBatch batch, Supplier<Table> table, Set<String> seen, List<String> batchKeys) {
+        StagedBatch staged = batch.staged();
+        if (staged == null) {
+            return List.of();
+        }
+        try {
+            List<DataFile> files = finish(staged, table);
+            if (seen != null) {
+                seen.addAll(staged.keys);
+                batchKeys.addAll(staged.keys);
+            }
+            return files;
+        } catch (IcebergWriteException e) {
+            throw new IcebergWriteException(id, batch.batchId(), e.getAction(), e.getCause());
+        }
+    }
+
+    /** Staged batches of a commit that will not commit them: their files are deleted. */
+    void discard(List<PendingBatch> batches, Table table) {
+        batches.stream().filter(b -> b.staged() != null).forEach(b -> discard(b.staged(), table));
+    }
+
+    /** The staged batches of a commit that was tried, whatever its outcome (the committer keeps files in doubt). */
+    void settled(List<PendingBatch> batches) {
+        batches.stream().filter(b -> b.staged() != null).forEach(b -> settled(b.staged()));
+    }
+
     /** The batch committed (its keys are in the dedup window now) or failed (its files were deleted if unused). */
     void settled(StagedBatch batch) {
         batch.keys.forEach(key -> pending.remove(key, batch));

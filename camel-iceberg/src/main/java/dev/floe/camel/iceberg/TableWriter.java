@@ -91,7 +91,7 @@ final class TableWriter {
             }
         } catch (RuntimeException e) {
             group.forEach(b -> failures.put(b, e));
-            discardStaged(group);
+            stager.discard(group, table);
             return new Outcome(null, 0, 0, rows, failures);
         }
         RowConverter converter = new RowConverter(current.schema(), OffsetDateTime.now(ZoneOffset.UTC), json);
@@ -103,12 +103,12 @@ final class TableWriter {
         List<DataFile> stagedFiles = new ArrayList<>();
         for (PendingBatch batch : group) {
             if (failures.containsKey(batch)) {
-                discardStaged(List.of(batch));
+                stager.discard(List.of(batch), table);
                 continue;
             }
             List<String> batchKeys = new ArrayList<>();
             try {
-                List<DataFile> staged = finishStaged(batch, seen, batchKeys);
+                List<DataFile> staged = stager.finish(batch, () -> table, seen, batchKeys);
                 List<Record> converted = convert(converter, json, batch, seen, batchKeys, deletes, records.size());
                 records.addAll(converted);
                 // duplicates dropped by dedup are in the table all the same: they count as written
@@ -122,7 +122,7 @@ final class TableWriter {
                 if (seen != null) {
                     batchKeys.forEach(seen::remove);
                 }
-                discardStaged(List.of(batch));
+                stager.discard(List.of(batch), table);
                 failures.put(batch, e);
             }
         }
@@ -132,14 +132,14 @@ final class TableWriter {
             RuntimeException first = failures.values().iterator().next();
             group.forEach(b -> failures.putIfAbsent(b, new IcebergWriteException(id, b.batchId(), "write",
                     new IllegalStateException("an earlier batch of its commit failed: " + first.getMessage(), first))));
-            discardStaged(group);
+            stager.discard(group, table);
             return new Outcome(null, 0, 0, rows, failures);
         }
         for (int i = 1; offsets != null && i < committing.size(); i++) {
             offsets = offsets.then(committing.get(i).offsets());
         }
         if (records.isEmpty() && stagedFiles.isEmpty() && offsets == null) {
-            settleStaged(committing);
+            stager.settled(committing);
             return new Outcome(null, 0, 0, rows, failures);
         }
         String batchIds = committing.stream().map(PendingBatch::batchId).collect(Collectors.joining(","));
@@ -173,39 +173,8 @@ final class TableWriter {
             return new Outcome(null, 0, 0, rows, failures);
         } finally {
             // the committer deleted the files of a commit proven absent, and keeps them in doubt
-            settleStaged(committing);
+            stager.settled(committing);
         }
-    }
-
-    /**
-     * Closes a staged batch's files for the commit, its dedup keys joining {@code seen} and {@code batchKeys}.
-     *
-     * @return its data files (none for a List body)
-     */
-    private List<DataFile> finishStaged(PendingBatch batch, Set<String> seen, List<String> batchKeys) {
-        StagedBatch staged = batch.staged();
-        if (staged == null) {
-            return List.of();
-        }
-        try {
-            List<DataFile> files = stager.finish(staged, () -> table);
-            if (seen != null) {
-                seen.addAll(staged.keys);
-                batchKeys.addAll(staged.keys);
-            }
-            return files;
-        } catch (IcebergWriteException e) {
-            throw new IcebergWriteException(id, batch.batchId(), e.getAction(), e.getCause());
-        }
-    }
-
-    /** Staged batches that will not commit: their files are deleted. */
-    private void discardStaged(List<PendingBatch> batches) {
-        batches.stream().filter(b -> b.staged() != null).forEach(b -> stager.discard(b.staged(), table));
-    }
-
-    private void settleStaged(List<PendingBatch> batches) {
-        batches.stream().filter(b -> b.staged() != null).forEach(b -> stager.settled(b.staged()));
     }
 
     /**
