@@ -19,8 +19,8 @@ import org.apache.hadoop.fs.FSError;
 import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * Hands each exchange (a List of CloudEvents or rows) to its table's commit lane and completes the exchange when the
- * commit that holds it has succeeded or finally failed.
+ * Hands each exchange (a List of CloudEvents or rows, or a {@link StagedBatch}) to its table's commit lane and completes
+ * the exchange when the commit that holds it has succeeded or finally failed.
  */
 public class IcebergProducer extends DefaultAsyncProducer {
 

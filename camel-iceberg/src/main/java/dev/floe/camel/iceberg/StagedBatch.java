@@ -22,9 +22,10 @@ import org.apache.iceberg.io.TaskWriter;
  * committed or not.
  * <p>
  * Why: a batch of parsed events kept until its commit outlives several young collections, is promoted, and dies in the
- * old generation; on Kafka that cost as much CPU as parsing (bench/RESULTS.md). Written as they arrive, rows die young
- * and a batch holds Parquet pages. Rows that cannot be written before the commit (upserts, inferred typed columns,
- * partitioned tables) are held, and the commit writes them as it writes a List body.
+ * old generation; on Kafka the collector stopped Floe for close to a third of a run (bench/RESULTS.md). Written as they
+ * arrive, the rows become Parquet pages and a batch holds pages, not objects. Rows that cannot be written before the
+ * commit (upserts, inferred typed columns, partitioned tables) are held, and the commit writes them as it writes a List
+ * body.
  */
 public final class StagedBatch {
 
@@ -41,7 +42,8 @@ public final class StagedBatch {
     TaskWriter<Record> open;
     // the schema the open files are written in
     Schema schema;
-    // rows handed to the writer, duplicates included (volatile for a test's eyes; the lane alone writes it)
+    // rows the lane has taken into the open file's writer so far, those held back or dropped as duplicates included
+    // (volatile for a test's eyes; the lane alone writes it)
     volatile int written;
     IcebergWriteException failure;
 
